@@ -1,0 +1,17 @@
+/** Messages between the agent process's main thread and its screen-model worker. */
+
+export type ToScreen =
+  | { t: 'write'; data: Uint8Array }
+  | { t: 'resize'; cols: number; rows: number }
+  | { t: 'snapshot'; id: number; scrollback: number };
+
+export type FromScreen =
+  | { t: 'parsed'; bytes: number }
+  | { t: 'snapshot'; id: number; data: string; cols: number; rows: number }
+  | { t: 'reply'; data: string };
+
+export interface ScreenWorkerData {
+  cols: number;
+  rows: number;
+  scrollback: number;
+}

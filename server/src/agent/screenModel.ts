@@ -1,0 +1,81 @@
+/**
+ * The main thread's handle on the screen-model worker. Output is posted in
+ * stream order; a snapshot request is answered after everything posted before
+ * it has been parsed, so it shows the screen exactly at that point.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromScreen, ScreenWorkerData, ToScreen } from './screenMessages';
+
+export interface Snapshot { data: string; cols: number; rows: number }
+
+/** Pause the program's output when the worker is this far behind, so memory stays bounded. */
+const PAUSE_BACKLOG_BYTES = 8 * 1024 * 1024;
+const RESUME_BACKLOG_BYTES = 2 * 1024 * 1024;
+
+export class ScreenModel {
+  private readonly worker: Worker;
+  private backlog = 0;
+  private nextSnapshot = 1;
+  private readonly snapshots = new Map<number, (snapshot: Snapshot) => void>();
+  private paused = false;
+
+  constructor(
+    options: ScreenWorkerData,
+    private readonly handlers: { reply: (data: string) => void; pause: () => void; resume: () => void },
+  ) {
+    this.worker = new Worker(path.join(__dirname, 'screenWorker.js'), { workerData: options });
+    this.worker.on('message', (message: FromScreen) => this.onMessage(message));
+    this.worker.unref();
+  }
+
+  write(data: Buffer): void {
+    this.backlog += data.length;
+    this.post({ t: 'write', data });
+    if (!this.paused && this.backlog > PAUSE_BACKLOG_BYTES) {
+      this.paused = true;
+      this.handlers.pause();
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    this.post({ t: 'resize', cols, rows });
+  }
+
+  snapshot(scrollback: number): Promise<Snapshot> {
+    const id = this.nextSnapshot++;
+    return new Promise((resolve) => {
+      this.snapshots.set(id, resolve);
+      this.post({ t: 'snapshot', id, scrollback });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private post(message: ToScreen): void {
+    this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromScreen): void {
+    switch (message.t) {
+      case 'parsed':
+        this.backlog -= message.bytes;
+        if (this.paused && this.backlog < RESUME_BACKLOG_BYTES) {
+          this.paused = false;
+          this.handlers.resume();
+        }
+        break;
+      case 'snapshot': {
+        const resolve = this.snapshots.get(message.id);
+        this.snapshots.delete(message.id);
+        resolve?.({ data: message.data, cols: message.cols, rows: message.rows });
+        break;
+      }
+      case 'reply':
+        this.handlers.reply(message.data);
+        break;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * `superkick agent [--headless] [--name N] -- CMD ARGS`: start an agent. In the
+ * foreground this terminal becomes its first viewer; detaching leaves it
+ * running, and when the program exits we exit with its code.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { Host, READY_FD, type AgentSpec } from '../../protocol';
+import { resolveCommand } from '../../common/commandPath';
+import { waitForReady } from '../../common/readyPipe';
+import { UserError } from '../../common/userError';
+import { AGENT_ENV, runAgentProcess } from '../../agent/agentProcess';
+import { cliEntry } from '../hostClient';
+import { attachTerminal } from '../attachClient';
+import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
+import { shellExitCode } from '../format';
+import { printJson, withHost } from './withHost';
+
+interface AgentOptions {
+  headless?: boolean;
+  name?: string;
+  driver: string;
+  cwd?: string;
+  history: string;
+  record?: boolean;
+  detachKey: string;
+  json?: boolean;
+}
+
+export const DEFAULT_HISTORY_LINES = 10_000;
+
+export function registerAgent(program: Command): void {
+  program
+    .command('agent')
+    .description('run a program (an agent CLI, or any command) under Superkick')
+    .argument('<command...>', 'the program and its arguments (put them after --)')
+    .option('--headless', 'start it without a terminal of its own; attach later')
+    .option('--name <name>', 'a name to refer to it by (default: the program name)')
+    .option('--driver <driver>', 'how to read its screen', 'command')
+    .option('--cwd <dir>', 'working directory (default: here)')
+    .option('--history <lines>', 'lines of history to keep', String(DEFAULT_HISTORY_LINES))
+    .option('--record', 'write an asciicast recording from the start')
+    .option('--detach-key <key>', 'key that detaches this terminal', DEFAULT_DETACH_KEY)
+    .option('--json', 'print the agent record as JSON (with --headless)')
+    .action(async (words: string[], options: AgentOptions) => {
+      const [command, ...args] = words;
+      const cwd = path.resolve(options.cwd ?? process.cwd());
+      if (!resolveCommand(command, cwd)) throw new UserError(`command not found: ${command}`, 127);
+      const history = Number(options.history);
+      if (!Number.isInteger(history) || history < 0) throw new UserError(`--history must be a whole number of lines, not "${options.history}"`);
+      const detachKeys = detachSequences(options.detachKey);
+      const spec: AgentSpec = {
+        command,
+        args,
+        cwd,
+        name: options.name ?? path.basename(command),
+        driver: options.driver,
+        cols: process.stdout.columns || 80,
+        rows: process.stdout.rows || 24,
+        history,
+        record: Boolean(options.record),
+      };
+      const started = await withHost(async (host) => {
+        const created = await host.connection.sendRequest(Host.CreateAgent.type, spec);
+        await startAgentProcess(created.id, created.token, spec);
+        const record = await host.connection.sendRequest(Host.ResolveAgent.type, { agent: created.id });
+        return { ...created, record: record.record };
+      });
+      if (options.headless) {
+        if (options.json) printJson(started.record);
+        else console.log(started.id);
+        return;
+      }
+      const outcome = await attachTerminal({ socketPath: started.attachSocket, token: started.token, detachKeys });
+      process.exitCode = reportOutcome(outcome, started.id, started.record.name);
+    });
+
+  program
+    .command('__agent', { hidden: true })
+    .description('internal: the agent process')
+    .action(() => runAgentProcess());
+}
+
+async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {
+  const child = spawn(process.execPath, [cliEntry(), '__agent'], {
+    cwd: spec.cwd,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    env: { ...process.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token, [AGENT_ENV.spec]: JSON.stringify(spec) },
+  });
+  const ready = await waitForReady(child);
+  child.unref();
+  (child.stdio[READY_FD] as NodeJS.ReadableStream & { destroy(): void } | null)?.destroy();
+  if (!ready.ok) throw new UserError(ready.error, ready.exitCode);
+}
+
+/** Prints what happened to a foreground or attached terminal and gives the exit status. */
+export function reportOutcome(outcome: Awaited<ReturnType<typeof attachTerminal>>, id: string, name: string): number {
+  switch (outcome.kind) {
+    case 'detached':
+      if (outcome.why === 'key') process.stderr.write(`\r\n[detached from ${name} (${id}); reattach with: superkick attach ${id}]\r\n`);
+      return 0;
+    case 'exited':
+      return shellExitCode(outcome.exitCode, outcome.signal);
+    case 'error':
+      process.stderr.write(`superkick: ${outcome.message}\n`);
+      return 1;
+  }
+}

@@ -1,0 +1,17 @@
+/** Runs a command body with a host connection, closing it afterwards. */
+import { connectHost, asUserError, type HostClient } from '../hostClient';
+
+export async function withHost<T>(body: (host: HostClient) => Promise<T>, options: { start?: boolean } = {}): Promise<T> {
+  const host = await connectHost(options);
+  try {
+    return await body(host);
+  } catch (error) {
+    throw asUserError(error);
+  } finally {
+    host.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,105 @@
+/**
+ * The CLI's connection to the host, starting the host on demand: a detached
+ * `superkick server --daemon` whose readiness the CLI waits for on a pipe.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import { Host, READY_FD } from '../protocol';
+import { rpcOverSocket } from '../common/rpcConnection';
+import { superkickPaths, type SuperkickPaths } from '../common/paths';
+import { readClientToken } from '../common/tokens';
+import { waitForReady } from '../common/readyPipe';
+import { UserError } from '../common/userError';
+import { checkPrivateDir } from '../common/secureDir';
+
+export interface HostClient {
+  connection: MessageConnection;
+  paths: SuperkickPaths;
+  info: Host.Authenticate.Result;
+  close(): void;
+}
+
+/** The bundled CLI, which is also the host and the agent process. */
+export function cliEntry(): string {
+  return path.join(__dirname, 'cli.js');
+}
+
+function connectSocket(file: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection(file);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+function clientToken(paths: SuperkickPaths): string {
+  try {
+    return readClientToken(paths);
+  } catch (error) {
+    // Inside a container an agent has only its own token.
+    const agentToken = process.env.SUPERKICK_AGENT_TOKEN;
+    if (agentToken) return agentToken;
+    throw error;
+  }
+}
+
+export async function startHostDaemon(paths: SuperkickPaths): Promise<void> {
+  const child = spawn(process.execPath, [cliEntry(), 'server', '--daemon'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    env: { ...process.env, SUPERKICK_DIR: paths.root },
+  });
+  const ready = await waitForReady(child);
+  child.unref();
+  (child.stdio[READY_FD] as net.Socket | null)?.destroy();
+  // Losing a start race to another starter is fine: that host serves us.
+  if (!ready.ok && ready.exitCode !== 2) throw new UserError(`could not start the Superkick host: ${ready.error} (see ${paths.hostLog})`);
+}
+
+export async function connectHost(options: { start?: boolean; client?: string } = {}): Promise<HostClient> {
+  const paths = superkickPaths();
+  let socket: net.Socket;
+  try {
+    if (fs.existsSync(paths.run)) checkPrivateDir(paths.run);
+    socket = await connectSocket(paths.hostSocket);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw new UserError(`cannot reach the Superkick host at ${paths.hostSocket}: ${(error as Error).message}`);
+    if (options.start === false) throw new UserError(`no Superkick host is running for ${paths.root}`, 3);
+    await startHostDaemon(paths);
+    socket = await connectSocket(paths.hostSocket);
+  }
+  const connection = rpcOverSocket(socket, { guard: false });
+  socket.on('error', () => undefined);
+  connection.listen();
+  let info: Host.Authenticate.Result;
+  try {
+    info = await connection.sendRequest(Host.Authenticate.type, { token: clientToken(paths), client: options.client ?? 'cli' });
+  } catch (error) {
+    connection.dispose();
+    socket.destroy();
+    throw asUserError(error);
+  }
+  return {
+    connection,
+    paths,
+    info,
+    close: () => {
+      connection.dispose();
+      socket.destroy();
+    },
+  };
+}
+
+/** Host errors carry a message meant for people; show it as is. */
+export function asUserError(error: unknown): Error {
+  if (error instanceof ResponseError) return new UserError(error.message);
+  return error as Error;
+}

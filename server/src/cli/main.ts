@@ -1,0 +1,31 @@
+/** `superkick`: the command line. The same bundle is also the host daemon and the agent process. */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../common/version';
+import { UserError } from '../common/userError';
+import { registerServer } from './commands/server';
+import { registerAgent } from './commands/agent';
+import { registerAgentCommands } from './commands/agents';
+
+const program = new Command('superkick')
+  .description('Supervise AI coding agents that run in terminals.')
+  .version(VERSION)
+  .showSuggestionAfterError(true)
+  .exitOverride();
+
+registerServer(program);
+registerAgent(program);
+registerAgentCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+    return;
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`superkick: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+    return;
+  }
+  process.stderr.write(`superkick: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,57 @@
+/**
+ * The layout of `$SUPERKICK_DIR` (default `~/.superkick`). Every path the
+ * host, the agent processes and the CLI share is named here.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface SuperkickPaths {
+  root: string;
+  /** Sockets only; 0700. The Docker runtime bind-mounts it, so it holds no secrets. */
+  run: string;
+  hostSocket: string;
+  hostLock: string;
+  agentSockets: string;
+  /** Tokens; 0700 directory, 0600 files. */
+  auth: string;
+  clientToken: string;
+  hostKey: string;
+  state: string;
+  agentsState: string;
+  exits: string;
+  screens: string;
+  logs: string;
+  hostLog: string;
+  agentLogs: string;
+  recordings: string;
+}
+
+export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
+  root = path.resolve(root);
+  const run = path.join(root, 'run');
+  const auth = path.join(root, 'auth');
+  const state = path.join(root, 'state');
+  const logs = path.join(root, 'logs');
+  return {
+    root,
+    run,
+    hostSocket: path.join(run, 'host.sock'),
+    hostLock: path.join(run, 'host.lock'),
+    agentSockets: path.join(run, 'agents'),
+    auth,
+    clientToken: path.join(auth, 'client.token'),
+    hostKey: path.join(auth, 'host.key'),
+    state,
+    agentsState: path.join(state, 'agents.json'),
+    exits: path.join(state, 'exits'),
+    screens: path.join(state, 'screens'),
+    logs,
+    hostLog: path.join(logs, 'host.log'),
+    agentLogs: path.join(logs, 'agents'),
+    recordings: path.join(root, 'recordings'),
+  };
+}
+
+export function agentSocketPath(paths: SuperkickPaths, id: string): string {
+  return path.join(paths.agentSockets, `${id}.sock`);
+}

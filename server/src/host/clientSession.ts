@@ -1,0 +1,212 @@
+/**
+ * One connection to the host socket: authenticate first, then serve the
+ * client (CLI, extension) or agent-process methods the principal may use.
+ * A user token may act on every agent; an agent token only on its own agent.
+ */
+import type { Socket } from 'node:net';
+import { ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
+import { AgentLink, ErrorCode, Host } from '../protocol';
+import { rpcOverSocket } from '../common/rpcConnection';
+import { agentToken, safeEqual, verifyAgentToken } from '../common/tokens';
+import type { AgentRegistry, AgentsChangedEvent } from '../supervisor/agentRegistry';
+import type { Logger } from '../common/logger';
+import type { AgentLogReader } from './agentLogReader';
+import { VERSION } from '../common/version';
+
+type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
+
+export interface SessionContext {
+  registry: AgentRegistry;
+  clientToken: string;
+  hostKey: string;
+  log: Logger;
+  logs: AgentLogReader;
+  recordingPath: (id: string) => string;
+  shutdown: () => void;
+}
+
+let nextSessionId = 1;
+
+export class ClientSession {
+  private principal: Principal | undefined;
+  private registeredAgent: string | undefined;
+  private watching = false;
+  private readonly connection: MessageConnection;
+  private readonly tag = `host.conn#${nextSessionId++}`;
+  private readonly onChanged = (event: AgentsChangedEvent) => {
+    if (!this.watching || !this.mayAct(event.record.id)) return;
+    this.connection.sendNotification(Host.AgentsChanged.type, event).catch(() => undefined);
+  };
+
+  constructor(socket: Socket, private readonly ctx: SessionContext) {
+    this.connection = rpcOverSocket(socket, {
+      onProtocolError: (error) => ctx.log.error(this.tag, `closing connection: ${error.message}`),
+    });
+    socket.on('error', (error) => ctx.log.debug(this.tag, `socket error: ${error.message}`));
+    this.connection.onClose(() => this.closed());
+    this.connection.onError(([error]) => ctx.log.debug(this.tag, `rpc error: ${error.message}`));
+    ctx.registry.on('changed', this.onChanged);
+    this.serve();
+    this.connection.listen();
+  }
+
+  private serve(): void {
+    const c = this.connection;
+    const { registry } = this.ctx;
+
+    c.onRequest(Host.Authenticate.type, (params) => {
+      if (typeof params?.token !== 'string') throw new ResponseError(ErrorCode.Unauthenticated, 'a token is required');
+      if (safeEqual(params.token, this.ctx.clientToken)) {
+        this.principal = { kind: 'user' };
+      } else {
+        const id = verifyAgentToken(this.ctx.hostKey, params.token);
+        if (!id) {
+          this.ctx.log.warn(this.tag, `rejected a connection from ${params.client ?? 'an unnamed client'}: wrong token`);
+          setImmediate(() => c.dispose());
+          throw new ResponseError(ErrorCode.Unauthenticated, 'wrong token: the host did not accept it. Check SUPERKICK_DIR, or SUPERKICK_AGENT_TOKEN for an agent');
+        }
+        this.principal = { kind: 'agent', id };
+      }
+      this.ctx.log.debug(this.tag, `authenticated ${params.client} as ${this.principal.kind}`);
+      return {
+        hostPid: process.pid,
+        hostVersion: VERSION,
+        principal: this.principal.kind,
+        agentId: this.principal.kind === 'agent' ? this.principal.id : undefined,
+      };
+    });
+
+    this.userRequest(Host.CreateAgent.type, (spec) => {
+      validateSpec(spec);
+      const agent = registry.create(spec);
+      return { id: agent.id, token: agentToken(this.ctx.hostKey, agent.id), attachSocket: agent.attachSocket! };
+    });
+
+    this.request(Host.ListAgents.type, (params) =>
+      registry.list({ includeExited: params?.includeExited, only: this.visibleAgent() }),
+    );
+
+    this.request(Host.ResolveAgent.type, (params) => {
+      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
+      const alive = agent.state !== 'exited';
+      return {
+        record: registry.record(agent.id),
+        attachToken: alive ? agentToken(this.ctx.hostKey, agent.id) : null,
+        finalScreen: alive ? null : registry.finalScreen(agent.id),
+      };
+    });
+
+    this.request(Host.InjectAgent.type, async (params) => {
+      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
+      const text = requireString(params.text, 'text');
+      const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit: params.submit !== false });
+      return { id: agent.id, bytes: result.bytes };
+    });
+
+    this.request(Host.StopAgent.type, async (params) => {
+      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
+      if (agent.state !== 'exited') {
+        const exited = registry.waitForExit(agent.id);
+        await registry.link(agent.id).sendRequest(AgentLink.AgentTerminate.type, { force: Boolean(params.force) });
+        await exited;
+      }
+      return registry.record(agent.id);
+    });
+
+    this.request(Host.AgentLog.type, (params) => {
+      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
+      return this.ctx.logs.read(agent.id, params.maxBytes);
+    });
+
+    this.request(Host.RecordAgent.type, async (params) => {
+      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
+      const path = params.path || this.ctx.recordingPath(agent.id);
+      const result = await registry.link(agent.id).sendRequest(AgentLink.RecordOutput.type, { stop: Boolean(params.stop), path });
+      return { id: agent.id, path: result.path };
+    });
+
+    this.userRequest(Host.PruneAgents.type, (params) => ({ removed: registry.prune(params?.agent) }));
+
+    this.request(Host.WatchAgents.type, () => {
+      this.watching = true;
+      return registry.list({ only: this.visibleAgent() });
+    });
+
+    this.userRequest(Host.ShutdownHost.type, () => {
+      setImmediate(() => this.ctx.shutdown());
+    });
+
+    // Agent process → host.
+    this.request(AgentLink.RegisterAgent.type, (params) => {
+      this.requireOwnAgent(params?.id);
+      registry.register(params, c);
+      this.registeredAgent = params.id;
+    });
+    c.onNotification(AgentLink.AgentStatus.type, (params) => {
+      if (this.registeredAgent) registry.status(this.registeredAgent, params);
+    });
+    this.request(AgentLink.AgentExited.type, (params) => {
+      if (!this.registeredAgent) throw new ResponseError(ErrorCode.Forbidden, 'register first');
+      registry.exited(this.registeredAgent, params);
+    });
+  }
+
+  /** A request any authenticated principal may make. */
+  private request<P, R>(type: RequestType<P, R, void>, handler: (params: P) => R | Promise<R>): void {
+    const guarded = async (params: P) => {
+      this.requireAuthenticated();
+      return await handler(params);
+    };
+    this.connection.onRequest(type, guarded as never);
+  }
+
+  /** A request only the user (not an agent token) may make. */
+  private userRequest<P, R>(type: RequestType<P, R, void>, handler: (params: P) => R | Promise<R>): void {
+    this.request(type, (params: P) => {
+      if (this.principal?.kind !== 'user') throw new ResponseError(ErrorCode.Forbidden, 'an agent token may not do this');
+      return handler(params);
+    });
+  }
+
+  private requireAuthenticated(): void {
+    if (this.principal) return;
+    this.ctx.log.warn(this.tag, 'request before authentication; closing');
+    setImmediate(() => this.connection.dispose());
+    throw new ResponseError(ErrorCode.Unauthenticated, 'authenticate first');
+  }
+
+  private requireOwnAgent(id: string | undefined): void {
+    if (this.principal?.kind === 'agent' && this.principal.id === id) return;
+    throw new ResponseError(ErrorCode.Forbidden, `this token may not register agent ${id}`);
+  }
+
+  private visibleAgent(): string | undefined {
+    return this.principal?.kind === 'agent' ? this.principal.id : undefined;
+  }
+
+  private mayAct(id: string): boolean {
+    return this.principal?.kind === 'user' || (this.principal?.kind === 'agent' && this.principal.id === id);
+  }
+
+  private closed(): void {
+    this.ctx.registry.off('changed', this.onChanged);
+    if (this.registeredAgent) this.ctx.registry.disconnected(this.registeredAgent, this.connection);
+    this.connection.dispose();
+  }
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new ResponseError(ErrorCode.InvalidParams, `${name} must be a non-empty string`);
+  return value;
+}
+
+function validateSpec(spec: unknown): void {
+  const s = spec as Record<string, unknown>;
+  if (!s || typeof s !== 'object') throw new ResponseError(ErrorCode.InvalidParams, 'agent spec must be an object');
+  requireString(s.command, 'command');
+  requireString(s.cwd, 'cwd');
+  requireString(s.name, 'name');
+  if (!Array.isArray(s.args) || s.args.some((a) => typeof a !== 'string')) {
+    throw new ResponseError(ErrorCode.InvalidParams, 'args must be a list of strings');
+  }
+}

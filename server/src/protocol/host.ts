@@ -1,0 +1,107 @@
+/**
+ * Requests and notifications between clients (the CLI, the extension, the MCP
+ * bridge) and the host, over the host socket (`$SUPERKICK_DIR/run/host.sock`).
+ * Every connection must authenticate first.
+ */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { AgentRecord, AgentSpec } from './types';
+
+/** Client → host. First message on every connection; the token is the user's (auth/) or an agent's own. */
+export namespace Authenticate {
+  export const method = 'superkick/authenticate' as const;
+  export interface Params { token: string; client: string; }
+  export interface Result { hostPid: number; hostVersion: string; principal: 'user' | 'agent'; agentId?: string; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Allocate an agent id and token; the caller then starts the agent process. */
+export namespace CreateAgent {
+  export const method = 'superkick/agents/create' as const;
+  export type Params = AgentSpec;
+  export interface Result { id: string; token: string; attachSocket: string; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Every agent the principal may see. */
+export namespace ListAgents {
+  export const method = 'superkick/agents/list' as const;
+  export interface Params { includeExited?: boolean; }
+  export type Result = AgentRecord[];
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Find one agent by id or unique name; gives what a viewer needs to attach. */
+export namespace ResolveAgent {
+  export const method = 'superkick/agents/resolve' as const;
+  export interface Params { agent: string; }
+  export interface Result {
+    record: AgentRecord;
+    /** Token the agent's attach socket accepts (present while the agent is alive). */
+    attachToken: string | null;
+    /** Serialized final screen of an exited agent. */
+    finalScreen: string | null;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Type text into an agent. */
+export namespace InjectAgent {
+  export const method = 'superkick/agents/inject' as const;
+  export interface Params { agent: string; text: string; submit: boolean; }
+  export interface Result { id: string; bytes: number; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. End an agent; resolves once it has exited. */
+export namespace StopAgent {
+  export const method = 'superkick/agents/stop' as const;
+  export interface Params { agent: string; force?: boolean; }
+  export type Result = AgentRecord;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. The agent's retained output log, oldest first. */
+export namespace AgentLog {
+  export const method = 'superkick/agents/log' as const;
+  export interface Params { agent: string; maxBytes?: number; }
+  export interface Result { id: string; base64: string; truncated: boolean; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Start or stop an asciicast recording of a live agent. */
+export namespace RecordAgent {
+  export const method = 'superkick/agents/record' as const;
+  export interface Params { agent: string; stop?: boolean; path?: string; }
+  export interface Result { id: string; path: string | null; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Forget exited agents (all, or the named one). */
+export namespace PruneAgents {
+  export const method = 'superkick/agents/prune' as const;
+  export interface Params { agent?: string; }
+  export interface Result { removed: string[]; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Receive AgentsChanged from now on. */
+export namespace WatchAgents {
+  export const method = 'superkick/agents/watch' as const;
+  export type Params = Record<string, never>;
+  export type Result = AgentRecord[];
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → client (after WatchAgents). One agent's record changed. */
+export namespace AgentsChanged {
+  export const method = 'superkick/agents/changed' as const;
+  export interface Params { record: AgentRecord; removed?: boolean; }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Client → host. Stop the host; agents keep running. */
+export namespace ShutdownHost {
+  export const method = 'superkick/host/shutdown' as const;
+  export type Params = Record<string, never>;
+  export const type = new RequestType<Params, void, void>(method);
+}

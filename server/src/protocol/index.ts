@@ -1,0 +1,5 @@
+export * from './types';
+export * as Host from './host';
+export * as AgentLink from './agentLink';
+export * as Attach from './attach';
+export * from './startup';

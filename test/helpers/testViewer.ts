@@ -1,0 +1,93 @@
+/** A viewer speaking the attach protocol directly, so tests can see frames and stop reading at will. */
+import * as net from 'node:net';
+import { Attach } from '../../server/src/protocol';
+import { whenEvent } from './waitFor';
+
+const { FrameType } = Attach;
+
+export class TestViewer {
+  readonly frames: Attach.Frame[] = [];
+  output = Buffer.alloc(0);
+  exit: Attach.ExitPayload | undefined;
+  error: string | undefined;
+  closed = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly decoder = new Attach.FrameDecoder(Attach.MAX_AGENT_FRAME_BYTES, Attach.AGENT_FRAMES);
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of this.decoder.push(chunk)) {
+        this.frames.push(frame);
+        if (frame.type === FrameType.Output) this.output = Buffer.concat([this.output, frame.payload]);
+        if (frame.type === FrameType.Exit) this.exit = JSON.parse(frame.payload.toString()) as Attach.ExitPayload;
+        if (frame.type === FrameType.Error) this.error = (JSON.parse(frame.payload.toString()) as Attach.ErrorPayload).message;
+      }
+      this.notify();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.notify();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static async connect(socketPath: string, token: string, size = { cols: 80, rows: 24 }, readOnly = false): Promise<TestViewer> {
+    const socket = net.createConnection(socketPath);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const viewer = new TestViewer(socket);
+    viewer.send(FrameType.Hello, JSON.stringify({ token, ...size, readOnly }));
+    return viewer;
+  }
+
+  send(type: Attach.FrameType, payload: Buffer | string): void {
+    this.socket.write(Attach.encodeFrame(type, payload));
+  }
+
+  type(text: string): void {
+    this.send(FrameType.Input, text);
+  }
+
+  snapshots(): Attach.SnapshotPayload[] {
+    return this.frames.filter((f) => f.type === FrameType.Snapshot).map((f) => JSON.parse(f.payload.toString()) as Attach.SnapshotPayload);
+  }
+
+  /** Everything this viewer would have drawn: the latest snapshot and the output after it. */
+  drawn(): string {
+    let text = '';
+    for (const frame of this.frames) {
+      if (frame.type === FrameType.Snapshot) text = (JSON.parse(frame.payload.toString()) as Attach.SnapshotPayload).data;
+      if (frame.type === FrameType.Output) text += frame.payload.toString('utf8');
+    }
+    return text;
+  }
+
+  until<T>(check: () => T | undefined, what: string): Promise<T> {
+    return whenEvent(
+      (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
+      check,
+      what,
+    );
+  }
+
+  untilOutput(text: string): Promise<void> {
+    return this.until(() => (this.output.includes(text) ? true : undefined), `viewer output to include ${JSON.stringify(text)}`).then(() => undefined);
+  }
+
+  untilExit(): Promise<Attach.ExitPayload> {
+    return this.until(() => this.exit, 'the Exit frame');
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,45 @@
+/** Waiting for events, with a deadline that turns a hang into a clear failure (never a timing assertion). */
+
+export const EVENT_DEADLINE_MS = 30_000;
+
+export function deadline<T>(promise: Promise<T>, what: string, ms = EVENT_DEADLINE_MS): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Resolves when `check` (run on each event of `subscribe`) returns a value other than undefined. */
+export function whenEvent<T>(subscribe: (listener: () => void) => () => void, check: () => T | undefined, what: string): Promise<T> {
+  return deadline(
+    new Promise<T>((resolve) => {
+      const first = check();
+      if (first !== undefined) {
+        resolve(first);
+        return;
+      }
+      const unsubscribe = subscribe(() => {
+        const value = check();
+        if (value !== undefined) {
+          unsubscribe();
+          resolve(value);
+        }
+      });
+    }),
+    what,
+  );
+}
+
+export function exitOf(child: import('node:child_process').ChildProcess): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return deadline(new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))), `pid ${child.pid} to exit`);
+}
