@@ -16,12 +16,14 @@ export class TestTerminal {
   exitCode: number | undefined;
   private readonly exited: Promise<number>;
 
-  constructor(file: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; cols?: number; rows?: number }) {
+  constructor(file: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; cols?: number; rows?: number; answerQueries?: boolean }) {
     const cols = options.cols ?? 80;
     const rows = options.rows ?? 24;
     this.screen = new Xterm({ cols, rows, scrollback: 1000, allowProposedApi: true });
     this.screen.loadAddon(this.serializer as never);
     this.pty = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: options.cwd, env: options.env as Record<string, string> });
+    // A real terminal answers queries (device attributes, cursor position) by typing the answer.
+    if (options.answerQueries) this.screen.onData((answer) => this.pty.write(answer));
     this.pty.onData((data) => {
       this.raw += data;
       this.screen.write(data, () => this.notify());

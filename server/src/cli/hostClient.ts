@@ -78,6 +78,8 @@ export async function connectHost(options: { start?: boolean; client?: string } 
   }
   const connection = rpcOverSocket(socket, { guard: false });
   socket.on('error', () => undefined);
+  // Without this a request pending when the host goes away would never settle, and the CLI would exit 0 in silence.
+  connection.onClose(() => connection.dispose());
   connection.listen();
   let info: Host.Authenticate.Result;
   try {

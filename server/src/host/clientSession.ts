@@ -132,8 +132,9 @@ export class ClientSession {
       return registry.list({ only: this.visibleAgent() });
     });
 
-    this.userRequest(Host.ShutdownHost.type, () => {
-      setImmediate(() => this.ctx.shutdown());
+    c.onNotification(Host.ShutdownHost.type, () => {
+      if (this.principal?.kind === 'user') this.ctx.shutdown();
+      else this.ctx.log.warn(this.tag, 'ignored a shutdown request from a connection without the user token');
     });
 
     // Agent process → host.

@@ -85,7 +85,11 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');
         server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
+        // End (not destroy) so that answers already written, like the one to ShutdownHost, arrive.
+        for (const socket of sockets) socket.end();
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 1_000).unref();
       }).finally(() => {
         fs.rmSync(paths.hostSocket, { force: true });
         lock.release();

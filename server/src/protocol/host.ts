@@ -99,9 +99,12 @@ export namespace AgentsChanged {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Client → host. Stop the host; agents keep running. */
+/**
+ * Client → host. Stop the host; agents keep running. A notification: the host
+ * answers by closing every connection, which is how the client knows it is done.
+ */
 export namespace ShutdownHost {
   export const method = 'superkick/host/shutdown' as const;
   export type Params = Record<string, never>;
-  export const type = new RequestType<Params, void, void>(method);
+  export const type = new NotificationType<Params>(method);
 }

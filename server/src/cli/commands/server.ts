@@ -18,7 +18,9 @@ export function registerServer(program: Command): void {
     .action(async (options: { stop?: boolean; status?: boolean; json?: boolean; daemon?: boolean }) => {
       if (options.stop) {
         await withHost(async (host) => {
-          await host.connection.sendRequest(Host.ShutdownHost.type, {});
+          const closed = new Promise<void>((resolve) => host.connection.onClose(() => resolve()));
+          await host.connection.sendNotification(Host.ShutdownHost.type, {});
+          await closed;
           if (options.json) printJson({ stopped: true, pid: host.info.hostPid });
           else console.log(`stopped the Superkick host (pid ${host.info.hostPid}); agents keep running`);
         }, { start: false });
