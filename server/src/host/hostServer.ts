@@ -48,6 +48,9 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const store = new AgentStore(paths.agentsState, log);
     const registry = new AgentRegistry(store, paths, log);
     registry.reconcile();
+    // Catch agent processes that die while disconnected (started before a restart and killed before re-registering).
+    const sweep = setInterval(() => registry.reconcile(), 30_000);
+    sweep.unref();
 
     const sockets = new Set<net.Socket>();
     let stopping: Promise<void> | undefined;
@@ -82,6 +85,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     log.info('host', `listening on ${paths.hostSocket} (pid ${process.pid})`);
 
     const stop = (): Promise<void> => {
+      clearInterval(sweep);
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');
         server.close(() => resolve());

@@ -14,6 +14,9 @@ import { isProcessAlive } from '../host/lock';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import type { Logger } from '../common/logger';
 
+/** An agent created but never registered by its process after this long did not start. */
+const NEVER_STARTED_MS = 60_000;
+
 interface LiveLink {
   connection: MessageConnection;
   viewers: number;
@@ -31,16 +34,22 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     super();
   }
 
-  /** After a host restart: agents whose process died while we were away are marked exited. */
-  reconcile(): void {
-    for (const agent of this.store.all()) {
-      if (agent.state === 'exited') continue;
+  /**
+   * Agents whose process is gone without a word (killed, or died while the
+   * host was away) are marked exited: with the code from their exit file if
+   * they left one, else with an unknown code. Run at start, when an agent's
+   * link drops, and now and then for agents that never came back.
+   */
+  reconcile(ids: Iterable<string> = this.store.all().map((agent) => agent.id)): void {
+    for (const id of ids) {
+      const agent = this.store.get(id);
+      if (!agent || agent.state === 'exited' || this.links.has(id)) continue;
       const exit = this.readExitFile(agent.id);
       if (exit) {
         this.markExited(agent.id, exit);
-      } else if (agent.pid === null || !isProcessAlive(agent.pid)) {
-        this.log.warn('host.registry', `agent ${agent.id} (pid ${agent.pid}) died while the host was away; its exit code is unknown`);
-        this.store.update(agent.id, { state: 'exited', exitedAt: new Date().toISOString(), exitCode: null });
+      } else if (agent.pid === null ? Date.now() - Date.parse(agent.createdAt) > NEVER_STARTED_MS : !isProcessAlive(agent.pid)) {
+        this.log.warn('host.registry', `agent ${agent.id} (pid ${agent.pid}) died without reporting an exit; its exit code is unknown`);
+        this.markExited(agent.id, { exitCode: null, signal: null, finalScreen: '', exitedAt: new Date().toISOString() });
       }
     }
   }
@@ -137,6 +146,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     this.links.delete(id);
     this.log.info('host.registry', `agent ${id} disconnected`);
     this.emitChanged(id);
+    this.reconcile([id]);
   }
 
   link(id: string): MessageConnection {
