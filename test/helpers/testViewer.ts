@@ -7,7 +7,9 @@ const { FrameType } = Attach;
 
 export class TestViewer {
   readonly frames: Attach.Frame[] = [];
-  output = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  /** Output bytes received (cheap; `output` joins them). */
+  outputBytes = 0;
   exit: Attach.ExitPayload | undefined;
   error: string | undefined;
   closed = false;
@@ -18,7 +20,13 @@ export class TestViewer {
     socket.on('data', (chunk: Buffer) => {
       for (const frame of this.decoder.push(chunk)) {
         this.frames.push(frame);
-        if (frame.type === FrameType.Output) this.output = Buffer.concat([this.output, frame.payload]);
+        if (frame.type === FrameType.Output) {
+          this.chunks.push(frame.payload);
+          this.outputBytes += frame.payload.length;
+          const window = Buffer.concat([this.tail, frame.payload]);
+          for (const text of this.wanted) if (window.includes(text)) this.seen.add(text);
+          this.tail = window.subarray(-4096);
+        }
         if (frame.type === FrameType.Exit) this.exit = JSON.parse(frame.payload.toString()) as Attach.ExitPayload;
         if (frame.type === FrameType.Error) this.error = (JSON.parse(frame.payload.toString()) as Attach.ErrorPayload).message;
       }
@@ -29,6 +37,16 @@ export class TestViewer {
       this.notify();
     });
     socket.on('error', () => undefined);
+  }
+
+  /** The last few KB of output, and texts looked for in each frame as it arrives (no quadratic rescans). */
+  private tail = Buffer.alloc(0);
+  private readonly wanted = new Set<string>();
+  private readonly seen = new Set<string>();
+
+  get output(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 
   static async connect(socketPath: string, token: string, size = { cols: 80, rows: 24 }, readOnly = false): Promise<TestViewer> {
@@ -76,7 +94,9 @@ export class TestViewer {
   }
 
   untilOutput(text: string): Promise<void> {
-    return this.until(() => (this.output.includes(text) ? true : undefined), `viewer output to include ${JSON.stringify(text)}`).then(() => undefined);
+    if (this.output.includes(text)) return Promise.resolve();
+    this.wanted.add(text);
+    return this.until(() => (this.seen.has(text) ? true : undefined), `viewer output to include ${JSON.stringify(text)}`).then(() => undefined);
   }
 
   untilExit(): Promise<Attach.ExitPayload> {

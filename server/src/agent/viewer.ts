@@ -4,6 +4,8 @@
  * tick it arrived). A viewer that stops reading never holds anyone up: once
  * more than VIEWER_BUFFER_LIMIT bytes wait in its socket, its pending output
  * is dropped and, when it reads again, it gets a fresh snapshot instead.
+ * (The check is made before each batch, so one batch may exceed the limit:
+ * memory per viewer stays under the limit plus one tick of output.)
  */
 import type { Socket } from 'node:net';
 import { Attach } from '../protocol';
@@ -113,6 +115,11 @@ export class Viewer {
       this.batchBytes = 0;
       return;
     }
+    // Still holding more than the limit from earlier batches: this viewer is not keeping up.
+    if (this.socket.writableLength > VIEWER_BUFFER_LIMIT) {
+      this.fallBehind();
+      return;
+    }
     const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
     header.writeUInt8(FrameType.Output, 0);
     header.writeUInt32BE(this.batchBytes, 1);
@@ -122,7 +129,6 @@ export class Viewer {
     this.socket.uncork();
     this.batch = [];
     this.batchBytes = 0;
-    if (this.socket.writableLength > VIEWER_BUFFER_LIMIT) this.fallBehind();
   }
 
   private fallBehind(): void {

@@ -82,21 +82,28 @@ export interface Frame { type: FrameType; payload: Buffer; }
 export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes needed before the next frame can be cut: joining chunks earlier would copy a large frame once per read. */
+  private needed = FRAME_HEADER_BYTES;
 
   constructor(private readonly maxBytes: number, private readonly accepted: ReadonlySet<FrameType>) {}
 
   push(chunk: Buffer): Frame[] {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.needed) return [];
+    const buffer = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     const frames: Frame[] = [];
-    let buffer = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     let offset = 0;
+    this.needed = FRAME_HEADER_BYTES;
     while (buffer.length - offset >= FRAME_HEADER_BYTES) {
       const type = buffer.readUInt8(offset) as FrameType;
       const length = buffer.readUInt32BE(offset + 1);
       if (!this.accepted.has(type)) throw new Error(`unknown attach frame type ${type}`);
       if (length > this.maxBytes) throw new Error(`attach frame of ${length} bytes exceeds the limit of ${this.maxBytes}`);
-      if (buffer.length - offset < FRAME_HEADER_BYTES + length) break;
+      if (buffer.length - offset < FRAME_HEADER_BYTES + length) {
+        this.needed = FRAME_HEADER_BYTES + length;
+        break;
+      }
       const start = offset + FRAME_HEADER_BYTES;
       frames.push({ type, payload: buffer.subarray(start, start + length) });
       offset = start + length;
