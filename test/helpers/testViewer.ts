@@ -20,6 +20,11 @@ export class TestViewer {
     socket.on('data', (chunk: Buffer) => {
       for (const frame of this.decoder.push(chunk)) {
         this.frames.push(frame);
+        if (frame.type === FrameType.Snapshot) {
+          const data = (JSON.parse(frame.payload.toString()) as Attach.SnapshotPayload).data;
+          for (const text of this.wanted) if (data.includes(text)) this.seen.add(text);
+          this.tail = Buffer.alloc(0);
+        }
         if (frame.type === FrameType.Output) {
           this.chunks.push(frame.payload);
           this.outputBytes += frame.payload.length;
@@ -93,8 +98,9 @@ export class TestViewer {
     );
   }
 
+  /** Waits until the text has been shown to this viewer, in live output or in a (resync) snapshot. */
   untilOutput(text: string): Promise<void> {
-    if (this.output.includes(text)) return Promise.resolve();
+    if (this.drawn().includes(text)) return Promise.resolve();
     this.wanted.add(text);
     return this.until(() => (this.seen.has(text) ? true : undefined), `viewer output to include ${JSON.stringify(text)}`).then(() => undefined);
   }

@@ -1,0 +1,41 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OutputLogWriter, readOutputLog } from '../../server/src/common/outputLog';
+
+describe('output log', () => {
+  it('rotates into gzipped segments, keeps the newest, and reads back in order', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-log-'));
+    const writer = new OutputLogWriter(dir, 'abc', { segmentBytes: 1000, keepSegments: 3 });
+    const written: Buffer[] = [];
+    // Let the stream open before the first rotation; then write 20 segments' worth.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 200; i++) {
+      const chunk = Buffer.from(`line ${String(i).padStart(4, '0')} ${'x'.repeat(90)}\n`);
+      written.push(chunk);
+      writer.write(chunk);
+      if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer.close();
+    const files = fs.readdirSync(dir).sort();
+    const gz = files.filter((f) => f.endsWith('.log.gz'));
+    assert.equal(gz.length, 3, `kept three old segments: ${files.join(' ')}`);
+    assert.ok(!files.some((f) => /^abc\.\d+\.log$/.test(f)), 'no uncompressed old segment is left');
+    const { data, truncated, found } = readOutputLog(dir, 'abc');
+    assert.equal(found, true);
+    assert.equal(truncated, false);
+    const all = Buffer.concat(written).toString();
+    assert.ok(all.endsWith(data.toString()), 'what is kept is the newest tail of the output, in order');
+    assert.ok(data.length >= 3000);
+    const tail = readOutputLog(dir, 'abc', 500);
+    assert.equal(tail.truncated, true);
+    assert.equal(tail.data.toString(), all.slice(-500));
+  });
+
+  it('says when there is no log', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-log-'));
+    assert.equal(readOutputLog(dir, 'nope').found, false);
+  });
+});
