@@ -52,6 +52,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const sweep = setInterval(() => registry.reconcile(), 30_000);
     sweep.unref();
 
+    const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
     let stopping: Promise<void> | undefined;
     const server = net.createServer((socket) => {
@@ -63,7 +64,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           clientToken,
           hostKey,
           log,
-          logs: new AgentLogReader(paths.agentLogs),
+          logs,
           recordingPath: (id) => path.join(paths.recordings, `${id}-${new Date().toISOString().replace(/[:.]/g, '-')}.cast`),
           shutdown: () => void stop(),
         });
