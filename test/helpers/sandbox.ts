@@ -104,6 +104,27 @@ export class Sandbox {
       }
     }
     for (const child of this.started) child.kill('SIGKILL');
+    // Anything else still running with this sandbox's SUPERKICK_DIR was started by it too (agents' programs carry it).
+    for (const pid of processesWithEnv(`SUPERKICK_DIR=${this.dir}`)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
     fs.rmSync(path.dirname(this.dir), { recursive: true, force: true });
   }
+}
+
+function processesWithEnv(entry: string): number[] {
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) found.push(Number(name));
+    } catch {
+      // Not ours to read, or gone.
+    }
+  }
+  return found;
 }

@@ -98,6 +98,18 @@ describe('output delivery', () => {
     await sandbox.runOk(['stop', id, '--force']);
   });
 
+  it('does not let a viewer that never reads keep an exited agent alive', async () => {
+    const id = await sandbox.startAgent(['sh', '-c', 'read go; yes stuck-viewer-line | head -c 5000000; exit 3']);
+    const stuck = await attach(id);
+    const driver = await attach(id);
+    stuck.socket.pause();
+    driver.type('go\r');
+    const record = await watch.until(id, (r) => r.state === 'exited', 'the agent to exit despite the stuck viewer');
+    assert.equal(record.exitCode, 3);
+    stuck.close();
+    driver.close();
+  });
+
   it('records a running agent on request as asciicast v2 that asciinema plays', async () => {
     const id = await sandbox.startAgent(['bash', '--norc', '--noprofile']);
     await sandbox.runOk(['inject', id, 'echo before-recording']);

@@ -55,13 +55,19 @@ export class AttachServer {
     for (const viewer of this.viewers) viewer.output(data);
   }
 
-  /** The program exited: tell every viewer, wait until they have it all, stop serving. */
+  /**
+   * The program exited: tell every viewer, give them a while to take the rest
+   * of the output, stop serving. A viewer that does not read cannot keep the
+   * agent process alive.
+   */
   async finish(payload: Attach.ExitPayload): Promise<void> {
     this.exit = payload;
     const viewers = [...this.viewers];
-    await Promise.all(viewers.map((viewer) => viewer.flushed()));
+    const allFlushed = () => Promise.all(viewers.map((viewer) => viewer.flushed()));
+    await withinGrace(allFlushed());
     for (const viewer of viewers) viewer.sendExit(payload);
-    await Promise.all(viewers.map((viewer) => viewer.flushed()));
+    await withinGrace(allFlushed());
+    for (const viewer of viewers) viewer.socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     fs.rmSync(this.options.socketPath, { force: true });
   }
@@ -71,6 +77,7 @@ export class AttachServer {
     this.viewers.add(viewer);
     const decoder = new Attach.FrameDecoder(Attach.MAX_VIEWER_FRAME_BYTES, Attach.VIEWER_FRAMES);
     const tag = `agent.attach#${viewer.id}`;
+    viewer.onBehind = (queued) => this.options.log.debug(tag, `viewer fell behind with ${queued} bytes queued; it will be resynced`);
     socket.on('data', (chunk: Buffer) => {
       let frames: Attach.Frame[];
       try {
@@ -114,7 +121,7 @@ export class AttachServer {
         return;
       }
       viewer.readOnly = Boolean(hello.readOnly);
-      // Hold output from here, and size the screen before the snapshot is taken.
+      // Hold output from here (snapshotTo starts holding again, at the same point), and size the screen first.
       viewer.beginSnapshot();
       this.setViewerSize(viewer, hello);
       viewer.lastActive = Date.now();
@@ -145,9 +152,11 @@ export class AttachServer {
 
   private async snapshotTo(viewer: Viewer, reason: Attach.SnapshotPayload['reason']): Promise<void> {
     if (viewer.phase === 'closed') return;
-    viewer.beginSnapshot();
+    const ticket = viewer.beginSnapshot();
+    this.options.log.debug(`agent.attach#${viewer.id}`, `snapshot #${ticket} (${reason}) requested`);
     const snapshot = await this.options.screen.snapshot(this.options.scrollback);
-    viewer.sendSnapshot({ version: 1, cols: snapshot.cols, rows: snapshot.rows, data: snapshot.data, reason });
+    this.options.log.debug(`agent.attach#${viewer.id}`, `snapshot #${ticket} ready, viewer ${viewer.phase}`);
+    viewer.sendSnapshot(ticket, { version: 1, cols: snapshot.cols, rows: snapshot.rows, data: snapshot.data, reason });
   }
 
   private touch(viewer: Viewer): void {
@@ -178,6 +187,19 @@ export class AttachServer {
     this.size = { cols: latest.cols, rows: latest.rows };
     this.options.onResize(latest.cols, latest.rows);
   }
+}
+
+/** How long an exiting agent waits for its viewers to read the last output. */
+const EXIT_FLUSH_GRACE_MS = 5_000;
+
+function withinGrace(promise: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, EXIT_FLUSH_GRACE_MS);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function parseJson<T>(payload: Buffer): T {

@@ -10,8 +10,9 @@ import type { FromScreen, ScreenWorkerData, ToScreen } from './screenMessages';
 export interface Snapshot { data: string; cols: number; rows: number }
 
 /** Pause the program's output when the worker is this far behind, so memory stays bounded. */
-const PAUSE_BACKLOG_BYTES = 8 * 1024 * 1024;
-const RESUME_BACKLOG_BYTES = 2 * 1024 * 1024;
+const PAUSE_BACKLOG_BYTES = 4 * 1024 * 1024;
+const RESUME_BACKLOG_BYTES = 1024 * 1024;
+const YOUNG_GENERATION_MB = 8;
 
 export class ScreenModel {
   private readonly worker: Worker;
@@ -24,7 +25,11 @@ export class ScreenModel {
     options: ScreenWorkerData,
     private readonly handlers: { reply: (data: string) => void; pause: () => void; resume: () => void },
   ) {
-    this.worker = new Worker(path.join(__dirname, 'screenWorker.js'), { workerData: options });
+    this.worker = new Worker(path.join(__dirname, 'screenWorker.js'), {
+      workerData: options,
+      // V8 grows a worker's young generation to tens of MB under a flood of output; the parser does not need it.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     this.worker.on('message', (message: FromScreen) => this.onMessage(message));
     this.worker.unref();
   }

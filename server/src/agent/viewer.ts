@@ -15,6 +15,9 @@ const { FrameType, FRAME_HEADER_BYTES } = Attach;
 /** About 100k characters, as VS Code's pty host allows before it pauses. */
 export const VIEWER_BUFFER_LIMIT = 100_000;
 
+/** See `output()`: the screen model's own bound keeps held output far below this. */
+const HELD_BACKSTOP_BYTES = 64 * 1024 * 1024;
+
 export type ViewerPhase = 'handshake' | 'awaitingSnapshot' | 'live' | 'behind' | 'closed';
 
 let nextViewerId = 1;
@@ -34,11 +37,14 @@ export class Viewer {
   private held: Buffer[] = [];
   private heldBytes = 0;
   resyncs = 0;
+  private resyncRequested = false;
+  private snapshotTicket = 0;
+
+  /** Told when the viewer falls behind (for the log). */
+  onBehind?: (queuedBytes: number) => void;
 
   constructor(readonly socket: Socket, private readonly requestResync: (viewer: Viewer) => void) {
-    socket.on('drain', () => {
-      if (this.phase === 'behind') this.requestResync(this);
-    });
+    socket.on('drain', () => this.maybeResync());
   }
 
   /** Output from the program. */
@@ -55,30 +61,39 @@ export class Viewer {
       case 'awaitingSnapshot':
         this.held.push(data);
         this.heldBytes += data.length;
-        if (this.heldBytes > VIEWER_BUFFER_LIMIT * 8) this.fallBehind();
+        // Held output is bounded by the screen model's backlog (the program is paused past it); this is only a backstop.
+        if (this.heldBytes > HELD_BACKSTOP_BYTES) this.fallBehind();
+        break;
+      case 'behind':
+        this.maybeResync();
         break;
       default:
-        break; // 'behind' or not attached yet: the next snapshot covers it.
+        break; // Not attached yet: the attach snapshot covers it.
     }
   }
 
-  /** The snapshot was requested: hold output from this point on. */
-  beginSnapshot(): void {
+  /** A snapshot is being made: hold output from this point on. Returns the ticket to send it with. */
+  beginSnapshot(): number {
     this.phase = 'awaitingSnapshot';
+    this.resyncRequested = false;
     this.held = [];
     this.heldBytes = 0;
+    return ++this.snapshotTicket;
   }
 
-  /** Returns false when output overflowed while the snapshot was made (ask for another). */
-  sendSnapshot(payload: Attach.SnapshotPayload): boolean {
-    if (this.phase !== 'awaitingSnapshot') return this.phase !== 'behind';
+  /**
+   * Sends the snapshot made for `ticket`. A stale one (the viewer fell behind
+   * again while it was made, and a newer one is on its way) is dropped: the
+   * held output starts where the newer one was taken.
+   */
+  sendSnapshot(ticket: number, payload: Attach.SnapshotPayload): void {
+    if (this.phase !== 'awaitingSnapshot' || ticket !== this.snapshotTicket) return;
     this.send(Attach.encodeJsonFrame(FrameType.Snapshot, payload));
     this.phase = 'live';
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
     for (const chunk of held) this.output(chunk);
-    return true;
   }
 
   sendExit(payload: Attach.ExitPayload): void {
@@ -104,6 +119,7 @@ export class Viewer {
     if (this.socket.destroyed || this.socket.writableLength === 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.socket.once('drain', resolve);
+      this.socket.once('finish', resolve);
       this.socket.once('close', resolve);
     });
   }
@@ -132,14 +148,27 @@ export class Viewer {
   }
 
   private fallBehind(): void {
+    this.onBehind?.(this.socket.writableLength);
     this.phase = 'behind';
     this.held = [];
     this.heldBytes = 0;
     this.batch = [];
     this.batchBytes = 0;
     this.resyncs++;
-    // Already drained (the overflow was while snapshotting)? Resync at once.
-    if (this.socket.writableLength === 0) setImmediate(() => this.requestResync(this));
+    this.resyncRequested = false;
+    this.maybeResync();
+  }
+
+  /**
+   * Once a viewer that fell behind has taken what was queued for it, it gets a
+   * fresh snapshot. Checked on 'drain' and on every output while behind, since
+   * 'drain' only fires after a write that was refused.
+   */
+  private maybeResync(): void {
+    if (this.phase !== 'behind' || this.resyncRequested) return;
+    if (this.socket.writableLength > this.socket.writableHighWaterMark) return;
+    this.resyncRequested = true;
+    this.requestResync(this);
   }
 
   private send(frame: Buffer): void {
