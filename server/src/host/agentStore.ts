@@ -7,19 +7,11 @@ import type { AgentRecord, AgentSpec } from '../protocol';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import type { Logger } from '../common/logger';
 
-export interface StoredAgent {
-  id: string;
-  spec: AgentSpec;
-  state: AgentRecord['state'];
-  pid: number | null;
-  childPid: number | null;
-  createdAt: string;
-  exitedAt: string | null;
-  exitCode: number | null;
-  signal: number | null;
-  attachSocket: string | null;
-  recording: string | null;
-}
+/** What survives a restart: the spec and the lifecycle facts. Viewers and the link are live-only. */
+export type StoredAgent = Pick<
+  AgentRecord,
+  'id' | 'state' | 'pid' | 'childPid' | 'createdAt' | 'exitedAt' | 'exitCode' | 'signal' | 'attachSocket' | 'recording'
+> & { spec: AgentSpec };
 
 interface StoreFile {
   version: 1;
