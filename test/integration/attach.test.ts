@@ -130,6 +130,26 @@ describe('attach', () => {
     assert.equal(await fg.waitForExit(), 0);
   });
 
+  it('answers XTVERSION from the screen model', async () => {
+    const script = [
+      'stty -echo raw',
+      'printf READY',
+      'IFS= read -r -n1 go',
+      "printf '\\033[>0q'",
+      "IFS= read -r -d '\\' answers",
+      'stty sane',
+      'printf "answers=[%q]\\n" "$answers"',
+      'read -r wait',
+    ].join('; ');
+    const fg = open(['agent', '--name', 'xtversion', '--', 'bash', '--norc', '-c', script], { answerQueries: true });
+    await fg.waitForText('READY');
+    fg.type('g');
+    await fg.waitForText(/answers=\[.*\]/);
+    assert.match(fg.text(), /answers=\[.*P>\|superkick .*xterm\.js/);
+    fg.type('\r');
+    assert.equal(await fg.waitForExit(), 0);
+  });
+
   it('answers terminal queries once: the viewer terminal\'s own answers are dropped', async () => {
     const script = [
       'stty -echo raw',

@@ -19,6 +19,7 @@ import { AttachServer } from './attachServer';
 import { PtySession, type PtyExit } from './ptySession';
 import { AsciicastRecorder } from './recorder';
 import { HostLink } from './hostLink';
+import { VERSION } from '../common/version';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -65,7 +66,7 @@ export async function runAgentProcess(): Promise<void> {
   const scrollback = Math.min(spec.history, SCREEN_SCROLLBACK_LIMIT);
 
   const screen = new ScreenModel(
-    { cols, rows, scrollback },
+    { version: VERSION, cols, rows, scrollback },
     {
       reply: (data) => pty?.write(data),
       pause: () => pty?.pause(),

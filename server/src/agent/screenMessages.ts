@@ -11,6 +11,8 @@ export type FromScreen =
   | { t: 'reply'; data: string };
 
 export interface ScreenWorkerData {
+  /** Superkick's version, for the XTVERSION answer. */
+  version: string;
   cols: number;
   rows: number;
   scrollback: number;

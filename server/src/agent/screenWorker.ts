@@ -18,6 +18,13 @@ const port = parentPort!;
 const post = (message: FromScreen) => port.postMessage(message);
 
 terminal.onData((data) => post({ t: 'reply', data }));
+// xterm answers device attributes, cursor position and mode reports itself; it is silent on XTVERSION,
+// which agent CLIs send to learn what they run in. (The kitty keyboard query `CSI ? u` stays unanswered,
+// as by any terminal without that protocol: the screen model does not implement it.)
+terminal.parser.registerCsiHandler({ prefix: '>', final: 'q' }, () => {
+  post({ t: 'reply', data: `\x1bP>|superkick ${init.version} (xterm.js)\x1b\\` });
+  return true;
+});
 
 port.on('message', (message: ToScreen) => {
   switch (message.t) {
