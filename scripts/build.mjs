@@ -13,6 +13,7 @@ const common = {
   sourcemap: 'linked',
   external: ['node-pty'],
   logLevel: 'warning',
+  minify: true,
   define: { SUPERKICK_VERSION: JSON.stringify(version) },
 };
 

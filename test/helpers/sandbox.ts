@@ -34,7 +34,10 @@ export class Sandbox {
   /** Runs `superkick ARGS` to completion. */
   run(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: { ...this.env, ...options.env }, cwd: options.cwd ?? this.work, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      // A command that hangs is a failure to report, not a reason to hang the suite.
+      const options_ = { env: { ...this.env, ...options.env }, cwd: options.cwd ?? this.work, maxBuffer: 64 << 20, timeout: 60_000, killSignal: 'SIGKILL' as const };
+      execFile(process.execPath, [CLI, ...args], options_, (error, stdout, stderr) => {
+        if (error?.killed) stderr += `\n[superkick ${args.join(' ')} hung and was killed after 60 s]`;
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       });

@@ -21,7 +21,7 @@ export class TestViewer {
       for (const frame of this.decoder.push(chunk)) {
         this.frames.push(frame);
         if (frame.type === FrameType.Snapshot) {
-          const data = (JSON.parse(frame.payload.toString()) as Attach.SnapshotPayload).data;
+          const data = Attach.decodeSnapshot(frame.payload).data;
           for (const text of this.wanted) if (data.includes(text)) this.seen.add(text);
           this.tail = Buffer.alloc(0);
         }
@@ -74,14 +74,14 @@ export class TestViewer {
   }
 
   snapshots(): Attach.SnapshotPayload[] {
-    return this.frames.filter((f) => f.type === FrameType.Snapshot).map((f) => JSON.parse(f.payload.toString()) as Attach.SnapshotPayload);
+    return this.frames.filter((f) => f.type === FrameType.Snapshot).map((f) => Attach.decodeSnapshot(f.payload));
   }
 
   /** Everything this viewer would have drawn: the latest snapshot and the output after it. */
   drawn(): string {
     let text = '';
     for (const frame of this.frames) {
-      if (frame.type === FrameType.Snapshot) text = (JSON.parse(frame.payload.toString()) as Attach.SnapshotPayload).data;
+      if (frame.type === FrameType.Snapshot) text = Attach.decodeSnapshot(frame.payload).data;
       if (frame.type === FrameType.Output) text += frame.payload.toString('utf8');
     }
     return text;

@@ -24,6 +24,15 @@ describe('attach frames', () => {
     }
   });
 
+  it('carries a snapshot\'s escape bytes as they are, with its metadata', () => {
+    const data = '\x1b[31mréd\x1b[0m\r\n\x1b[?25l';
+    const frame = Attach.encodeSnapshotFrame({ version: 1, cols: 90, rows: 30, reason: 'resync' }, data);
+    const [decoded] = new Attach.FrameDecoder(Attach.MAX_AGENT_FRAME_BYTES, Attach.AGENT_FRAMES).push(frame);
+    assert.equal(decoded.type, FrameType.Snapshot);
+    assert.deepEqual(Attach.decodeSnapshot(decoded.payload), { version: 1, cols: 90, rows: 30, reason: 'resync', data });
+    assert.ok(frame.length < 100 + Buffer.byteLength(data), "escape bytes are not inflated");
+  });
+
   it('refuses unknown types and oversized frames before buffering them', () => {
     const decoder = new Attach.FrameDecoder(1024, Attach.VIEWER_FRAMES);
     assert.throws(() => decoder.push(Attach.encodeFrame(FrameType.Output, 'x')), /unknown attach frame type 17/);

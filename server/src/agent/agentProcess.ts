@@ -20,18 +20,13 @@ import { PtySession, type PtyExit } from './ptySession';
 import { AsciicastRecorder } from './recorder';
 import { HostLink } from './hostLink';
 import { VERSION } from '../common/version';
+import { AGENT_ENV } from './agentEnv';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
 /** After a polite SIGHUP, a program that is still running gets SIGKILL. */
 const STOP_GRACE_MS = 3_000;
 
-/** Environment variables that hand an agent process its identity. */
-export const AGENT_ENV = {
-  id: 'SUPERKICK_AGENT_ID',
-  token: 'SUPERKICK_AGENT_TOKEN',
-  spec: 'SUPERKICK_AGENT_SPEC',
-} as const;
 
 export async function runAgentProcess(): Promise<void> {
   const id = process.env[AGENT_ENV.id];

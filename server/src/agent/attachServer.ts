@@ -156,7 +156,7 @@ export class AttachServer {
     this.options.log.debug(`agent.attach#${viewer.id}`, `snapshot #${ticket} (${reason}) requested`);
     const snapshot = await this.options.screen.snapshot(this.options.scrollback);
     this.options.log.debug(`agent.attach#${viewer.id}`, `snapshot #${ticket} ready, viewer ${viewer.phase}`);
-    viewer.sendSnapshot(ticket, { version: 1, cols: snapshot.cols, rows: snapshot.rows, data: snapshot.data, reason });
+    viewer.sendSnapshot(ticket, Attach.encodeSnapshotFrame({ version: 1, cols: snapshot.cols, rows: snapshot.rows, reason }, snapshot.data));
   }
 
   private touch(viewer: Viewer): void {

@@ -26,19 +26,45 @@ terminal.parser.registerCsiHandler({ prefix: '>', final: 'q' }, () => {
   return true;
 });
 
+/** Writes handed to xterm and not yet parsed. */
+let pending = 0;
+
+/**
+ * Runs `action` once everything written so far has been parsed. xterm calls a
+ * write callback from a timer even for an empty write, which would add about
+ * a millisecond to every snapshot of an idle screen; when nothing is pending
+ * we act at once.
+ */
+function afterPendingWrites(action: () => void): void {
+  if (pending === 0) {
+    action();
+    return;
+  }
+  // Counted as pending too, so a later action can never overtake this one.
+  pending++;
+  terminal.write('', () => {
+    pending--;
+    action();
+  });
+}
+
 port.on('message', (message: ToScreen) => {
   switch (message.t) {
     case 'write': {
       const bytes = message.data.length;
-      terminal.write(message.data, () => post({ t: 'parsed', bytes }));
+      pending++;
+      terminal.write(message.data, () => {
+        pending--;
+        post({ t: 'parsed', bytes });
+      });
       break;
     }
     case 'resize':
-      // Queued behind pending writes, so the resize lands where it happened in the stream.
-      terminal.write('', () => terminal.resize(message.cols, message.rows));
+      // After pending writes, so the resize lands where it happened in the stream.
+      afterPendingWrites(() => terminal.resize(message.cols, message.rows));
       break;
     case 'snapshot':
-      terminal.write('', () => {
+      afterPendingWrites(() => {
         post({ t: 'snapshot', id: message.id, data: serializer.serialize({ scrollback: message.scrollback }), cols: terminal.cols, rows: terminal.rows });
       });
       break;

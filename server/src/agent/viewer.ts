@@ -1,11 +1,17 @@
 /**
- * One attached viewer, seen from the agent process. Output is batched into
- * one socket write per tick (a lone keystroke's echo goes out on the same
- * tick it arrived). A viewer that stops reading never holds anyone up: once
- * more than VIEWER_BUFFER_LIMIT bytes wait in its socket, its pending output
- * is dropped and, when it reads again, it gets a fresh snapshot instead.
- * (The check is made before each batch, so one batch may exceed the limit:
- * memory per viewer stays under the limit plus one tick of output.)
+ * One attached viewer, seen from the agent process.
+ *
+ * Output: the first chunk after a quiet moment is written at once (a lone
+ * keystroke's echo is never held back); chunks that follow within the same
+ * tick are batched into one socket write.
+ *
+ * Flow control: a viewer that stops reading never holds anyone up. When more
+ * than VIEWER_BUFFER_LIMIT bytes wait in its socket, its output is dropped
+ * and, once it has read what was queued, it gets a fresh snapshot instead.
+ * Right after a snapshot the viewer is owed a burst (the snapshot and the
+ * output held while it was made); that burst is allowed on top of the limit
+ * while it drains, so a viewer that reads keeps up instead of falling behind
+ * again at once. Memory per viewer stays below the limit plus one burst.
  */
 import type { Socket } from 'node:net';
 import { Attach } from '../protocol';
@@ -30,18 +36,20 @@ export class Viewer {
   readOnly = false;
   /** When this viewer last attached, typed or resized; the latest one sets the size. */
   lastActive = 0;
+  resyncs = 0;
+  /** Told when the viewer falls behind (for the log). */
+  onBehind?: (queuedBytes: number) => void;
+
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private flushScheduled = false;
   /** Output that arrived while a snapshot was being made; sent right after it. */
   private held: Buffer[] = [];
   private heldBytes = 0;
-  resyncs = 0;
   private resyncRequested = false;
   private snapshotTicket = 0;
-
-  /** Told when the viewer falls behind (for the log). */
-  onBehind?: (queuedBytes: number) => void;
+  /** Bytes of the last snapshot burst still allowed in the socket on top of the limit. */
+  private burstAllowance = 0;
 
   constructor(readonly socket: Socket, private readonly requestResync: (viewer: Viewer) => void) {
     socket.on('drain', () => this.maybeResync());
@@ -51,12 +59,15 @@ export class Viewer {
   output(data: Buffer): void {
     switch (this.phase) {
       case 'live':
-        this.batch.push(data);
-        this.batchBytes += data.length;
         if (!this.flushScheduled) {
+          // Quiet until now: send this chunk at once, and batch whatever follows in this tick.
           this.flushScheduled = true;
           setImmediate(() => this.flush());
+          this.writeOutput([data], data.length);
+          return;
         }
+        this.batch.push(data);
+        this.batchBytes += data.length;
         break;
       case 'awaitingSnapshot':
         this.held.push(data);
@@ -82,18 +93,18 @@ export class Viewer {
   }
 
   /**
-   * Sends the snapshot made for `ticket`. A stale one (the viewer fell behind
-   * again while it was made, and a newer one is on its way) is dropped: the
-   * held output starts where the newer one was taken.
+   * Sends the snapshot made for `ticket`, then the output held while it was
+   * made. A stale one (the viewer fell behind again meanwhile, and a newer one
+   * is on its way) is dropped: the held output starts where the newer one was taken.
    */
-  sendSnapshot(ticket: number, payload: Attach.SnapshotPayload): void {
+  sendSnapshot(ticket: number, frame: Buffer): void {
     if (this.phase !== 'awaitingSnapshot' || ticket !== this.snapshotTicket) return;
-    this.send(Attach.encodeJsonFrame(FrameType.Snapshot, payload));
+    this.send(frame);
     this.phase = 'live';
-    const held = this.held;
+    if (this.heldBytes) this.writeOutput(this.held, this.heldBytes);
     this.held = [];
     this.heldBytes = 0;
-    for (const chunk of held) this.output(chunk);
+    this.burstAllowance = this.socket.writableLength;
   }
 
   sendExit(payload: Attach.ExitPayload): void {
@@ -126,25 +137,27 @@ export class Viewer {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (!this.batchBytes || this.phase !== 'live') {
-      this.batch = [];
-      this.batchBytes = 0;
-      return;
-    }
-    // Still holding more than the limit from earlier batches: this viewer is not keeping up.
-    if (this.socket.writableLength > VIEWER_BUFFER_LIMIT) {
+    const batch = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (bytes && this.phase === 'live') this.writeOutput(batch, bytes);
+  }
+
+  private writeOutput(chunks: Buffer[], bytes: number): void {
+    const queued = this.socket.writableLength;
+    this.burstAllowance = Math.min(this.burstAllowance, queued);
+    if (queued > this.burstAllowance + VIEWER_BUFFER_LIMIT) {
       this.fallBehind();
       return;
     }
     const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
     header.writeUInt8(FrameType.Output, 0);
-    header.writeUInt32BE(this.batchBytes, 1);
+    header.writeUInt32BE(bytes, 1);
     this.socket.cork();
     this.socket.write(header);
-    for (const chunk of this.batch) this.socket.write(chunk);
+    for (const chunk of chunks) this.socket.write(chunk);
     this.socket.uncork();
-    this.batch = [];
-    this.batchBytes = 0;
   }
 
   private fallBehind(): void {
@@ -154,6 +167,7 @@ export class Viewer {
     this.heldBytes = 0;
     this.batch = [];
     this.batchBytes = 0;
+    this.burstAllowance = 0;
     this.resyncs++;
     this.resyncRequested = false;
     this.maybeResync();

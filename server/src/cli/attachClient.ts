@@ -90,7 +90,7 @@ export function attachTerminal(options: AttachOptions): Promise<AttachOutcome> {
       for (const frame of frames) {
         switch (frame.type) {
           case FrameType.Snapshot: {
-            const snapshot = JSON.parse(frame.payload.toString('utf8')) as Attach.SnapshotPayload;
+            const snapshot = Attach.decodeSnapshot(frame.payload);
             drewSomething = true;
             write(RESET + snapshot.data);
             break;

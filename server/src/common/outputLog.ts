@@ -50,15 +50,14 @@ export class OutputLogWriter {
     fs.mkdirSync(dir, { recursive: true });
     const existing = segments(dir, id);
     this.seq = existing.length ? existing[existing.length - 1][0] + 1 : 1;
-    this.stream = fs.createWriteStream(livePath(dir, id), { flags: 'a', mode: 0o600 });
+    this.stream = openAppend(livePath(dir, id));
     this.written = safeSize(livePath(dir, id));
   }
 
   write(chunk: Buffer): void {
     this.stream.write(chunk);
     this.written += chunk.length;
-    // Rotate only once the stream has opened its file, or the rename would race its open.
-    if (this.written >= this.options.segmentBytes && !this.stream.pending) this.rotate();
+    if (this.written >= this.options.segmentBytes) this.rotate();
   }
 
   /** Resolves once every byte written so far is on disk and compression is done. */
@@ -73,7 +72,7 @@ export class OutputLogWriter {
     const old = this.stream;
     // Rename first, so new writes go to a fresh file while the old stream drains into the renamed inode.
     fs.renameSync(live, rotated);
-    this.stream = fs.createWriteStream(live, { flags: 'a', mode: 0o600 });
+    this.stream = openAppend(live);
     this.written = 0;
     const job = new Promise<void>((resolve) => old.end(resolve))
       .then(() => compress(rotated))
@@ -89,9 +88,15 @@ export class OutputLogWriter {
   }
 }
 
+/** Opened synchronously, so the stream is bound to its inode at once and a rename can never race its open. */
+function openAppend(file: string): fs.WriteStream {
+  return fs.createWriteStream('', { fd: fs.openSync(file, 'a', 0o600) });
+}
+
 async function compress(file: string): Promise<void> {
   const data = await fs.promises.readFile(file);
-  const gz = await new Promise<Buffer>((resolve, reject) => zlib.gzip(data, (error, out) => (error ? reject(error) : resolve(out))));
+  // Level 1: about 8x cheaper than the default for about a third more bytes; this runs while output streams.
+  const gz = await new Promise<Buffer>((resolve, reject) => zlib.gzip(data, { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))));
   await fs.promises.writeFile(`${file}.gz`, gz, { mode: 0o600 });
   await fs.promises.rm(file, { force: true });
 }

@@ -19,7 +19,7 @@ export enum FrameType {
   Resize = 3,
   /** Viewer → agent. The viewer leaves; the agent goes on. Empty payload. */
   Detach = 4,
-  /** Agent → viewer. JSON {@link SnapshotPayload}. Replaces everything the viewer shows. */
+  /** Agent → viewer. {@link encodeSnapshotFrame}: metadata, then the screen. Replaces everything the viewer shows. */
   Snapshot = 16,
   /** Agent → viewer. Raw output bytes of the program. */
   Output = 17,
@@ -39,15 +39,18 @@ export interface HelloPayload {
 
 export interface SizePayload { cols: number; rows: number; }
 
-export interface SnapshotPayload {
-  /** Format version of `data`; bump when the serializer's output changes meaning. */
+export interface SnapshotMeta {
+  /** Format version of the screen data; bump when the serializer's output changes meaning. */
   version: 1;
   cols: number;
   rows: number;
-  /** Escape sequences that redraw scrollback, screen, cursor and modes on a reset terminal. */
-  data: string;
   /** Why this snapshot was sent. */
   reason: 'attach' | 'resync';
+}
+
+export interface SnapshotPayload extends SnapshotMeta {
+  /** Escape sequences that redraw scrollback, screen, cursor and modes on a reset terminal. */
+  data: string;
 }
 
 export interface ExitPayload { exitCode: number | null; signal: number | null; }
@@ -74,6 +77,27 @@ export function encodeJsonFrame(type: FrameType, payload: object): Buffer {
 }
 
 export interface Frame { type: FrameType; payload: Buffer; }
+
+/**
+ * A Snapshot frame's payload is `[meta length: u32][meta JSON][screen data, UTF-8]`:
+ * the screen is full of escape bytes, which JSON would spell six times longer.
+ */
+export function encodeSnapshotFrame(meta: SnapshotMeta, data: string): Buffer {
+  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+  const dataBytes = Buffer.from(data, 'utf8');
+  const payload = Buffer.allocUnsafe(4 + metaBytes.length + dataBytes.length);
+  payload.writeUInt32BE(metaBytes.length, 0);
+  metaBytes.copy(payload, 4);
+  dataBytes.copy(payload, 4 + metaBytes.length);
+  return encodeFrame(FrameType.Snapshot, payload);
+}
+
+export function decodeSnapshot(payload: Buffer): SnapshotPayload {
+  const metaLength = payload.readUInt32BE(0);
+  if (4 + metaLength > payload.length) throw new Error('snapshot metadata runs past the frame');
+  const meta = JSON.parse(payload.subarray(4, 4 + metaLength).toString('utf8')) as SnapshotMeta;
+  return { ...meta, data: payload.subarray(4 + metaLength).toString('utf8') };
+}
 
 /**
  * Splits a byte stream into frames. Throws on a frame larger than `maxBytes`

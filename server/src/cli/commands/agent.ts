@@ -10,7 +10,7 @@ import { Host, READY_FD, type AgentSpec } from '../../protocol';
 import { resolveCommand } from '../../common/commandPath';
 import { waitForReady } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
-import { AGENT_ENV, runAgentProcess } from '../../agent/agentProcess';
+import { AGENT_ENV } from '../../agent/agentEnv';
 import { cliEntry } from '../hostClient';
 import { attachTerminal } from '../attachClient';
 import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
@@ -79,7 +79,8 @@ export function registerAgent(program: Command): void {
   program
     .command('__agent', { hidden: true })
     .description('internal: the agent process')
-    .action(() => runAgentProcess());
+    // Loaded only here: the pty, the screen worker and the log writer are not needed by other commands.
+    .action(async () => (await import('../../agent/agentProcess')).runAgentProcess());
 }
 
 async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {

@@ -1,7 +1,6 @@
 /** `superkick server`: run the host (in the foreground, or as the on-demand daemon), stop it, or ask about it. */
 import type { Command } from 'commander';
 import { Host } from '../../protocol';
-import { startHost } from '../../host/hostServer';
 import { superkickPaths } from '../../common/paths';
 import { signalReady } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
@@ -36,6 +35,7 @@ export function registerServer(program: Command): void {
       }
       let host;
       try {
+        const { startHost } = await import('../../host/hostServer');
         host = await startHost(superkickPaths());
       } catch (error) {
         if (options.daemon) signalReady({ ok: false, error: (error as Error).message, exitCode: error instanceof UserError ? error.exitCode : 1 });
