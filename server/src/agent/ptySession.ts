@@ -31,7 +31,9 @@ export interface PtySessionOptions {
 
 interface NodePtyInternals {
   _socket?: { destroy: (...args: unknown[]) => unknown };
+  _writeStream?: { _writeQueue?: unknown[] };
   ptsName?: string;
+  fd?: number;
 }
 
 export class PtySession {
@@ -62,8 +64,24 @@ export class PtySession {
     return this.term.pid;
   }
 
+  /**
+   * Types into the pty. node-pty queues every write through the libuv thread
+   * pool, which adds a hop to each keystroke's round trip; when its queue is
+   * empty we write directly (the fd is non-blocking) and hand it only what the
+   * kernel would not take, so order is kept.
+   */
   write(data: string | Buffer): void {
-    this.term.write(data as string);
+    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const internals = this.term as unknown as NodePtyInternals;
+    let written = 0;
+    if (internals.fd !== undefined && internals._writeStream?._writeQueue?.length === 0) {
+      try {
+        written = fs.writeSync(internals.fd, buffer);
+      } catch {
+        // EAGAIN (kernel buffer full) or the like: node-pty's queue retries and reports.
+      }
+    }
+    if (written < buffer.length) this.term.write(buffer.subarray(written) as unknown as string);
   }
 
   resize(cols: number, rows: number): void {
