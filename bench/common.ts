@@ -112,6 +112,19 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/**
+ * Private resident memory in bytes (RssAnon): RSS less the pages mapped from
+ * files, which for Node is mostly its own binary, shared by every Node process.
+ */
+export function privateRssBytes(pid: number): number | undefined {
+  try {
+    const match = /^RssAnon:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size in bytes (VmRSS; for a process with worker threads it covers them all). */
 export function rssBytes(pid: number): number | undefined {
   try {

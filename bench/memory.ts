@@ -8,7 +8,7 @@
  * same file.
  */
 import * as path from 'node:path';
-import { log, mean, rssBytes, sleep, withTimeout } from './common';
+import { log, mean, privateRssBytes, rssBytes, sleep, withTimeout } from './common';
 import { endMarker, writeWideLines } from './payloads';
 import type { Row } from './report';
 import { SuperkickWorld, type AgentHandle } from './superkick';
@@ -40,6 +40,7 @@ export async function runMemory(dir: string, serve: string): Promise<Row[]> {
   }
   await sleep(SETTLE_MS);
   const full = agents.map((agent) => rssBytes(agent.pid) ?? Number.NaN);
+  const fullPrivate = agents.map((agent) => privateRssBytes(agent.pid) ?? Number.NaN);
   const host = rssBytes(sk.hostPid() ?? 0);
 
   // tmux: 20 windows of one server, history-limit 10000, the same program and bytes.
@@ -72,6 +73,7 @@ export async function runMemory(dir: string, serve: string): Promise<Row[]> {
     { section, figure: 'per agent, before output (tmux: server / 20)', unit: 'MiB', superkick: toMb(mean(idle)), tmux: serverIdle === undefined ? undefined : toMb(serverIdle / AGENTS) },
     { section, figure: 'per agent, full scrollback, mean (tmux: server / 20)', unit: 'MiB', superkick: toMb(mean(full)), tmux: toMb(perTmuxWindow), target: '<= 60 MiB', met: mean(full) / MIB <= 60 },
     { section, figure: 'per agent, full scrollback, max', unit: 'MiB', superkick: toMb(Math.max(...full)), tmux: undefined, target: '<= 60 MiB', met: Math.max(...full) / MIB <= 60 },
+    { section, figure: 'per agent, full scrollback, private (RssAnon) mean', unit: 'MiB', superkick: toMb(mean(fullPrivate)), tmux: undefined },
     { section, figure: 'host', unit: 'MiB', superkick: toMb(host), tmux: undefined },
     {
       section,

@@ -247,6 +247,10 @@ describe('socket security', () => {
       assert.ok(env.includes(`SUPERKICK_AGENT_TOKEN=${token}`));
       assert.ok(env.includes(`SUPERKICK_AGENT_ID=${mine}`));
       assert.ok(!env.some((entry) => entry.startsWith('SUPERKICK_AGENT_SPEC=')));
+      // The agent process's own malloc tuning is not passed on to the program.
+      assert.ok(!env.some((entry) => entry.startsWith('MALLOC_ARENA_MAX=') || entry.startsWith('SUPERKICK_SET_MALLOC')));
+      const agentEnv = fs.readFileSync(`/proc/${(await sandbox.agent(mine)).pid}/environ`, 'utf8').split('\0');
+      assert.ok(agentEnv.includes('MALLOC_ARENA_MAX=2'));
     } finally {
       await sandbox.cleanup();
     }

@@ -20,7 +20,7 @@ import { PtySession, type PtyExit } from './ptySession';
 import { AsciicastRecorder } from './recorder';
 import { HostLink } from './hostLink';
 import { VERSION } from '../common/version';
-import { AGENT_ENV } from './agentEnv';
+import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -42,7 +42,7 @@ export async function runAgentProcess(): Promise<void> {
   const log = fileLogger(path.join(paths.agentLogs, `${id}.agent.log`));
   const createdAt = new Date().toISOString();
 
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, TERM: process.env.TERM || 'xterm-256color', SUPERKICK_DIR: paths.root };
+  const childEnv: NodeJS.ProcessEnv = { ...withoutAgentProcessMallocEnv(process.env), TERM: process.env.TERM || 'xterm-256color', SUPERKICK_DIR: paths.root };
   delete childEnv[AGENT_ENV.spec];
   const file = resolveCommand(spec.command, spec.cwd, childEnv.PATH);
   if (!file) {

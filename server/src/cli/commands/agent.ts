@@ -10,7 +10,7 @@ import { Host, READY_FD, type AgentSpec } from '../../protocol';
 import { resolveCommand } from '../../common/commandPath';
 import { waitForReady } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
-import { AGENT_ENV } from '../../agent/agentEnv';
+import { AGENT_ENV, agentProcessMallocEnv } from '../../agent/agentEnv';
 import { cliEntry } from '../hostClient';
 import { attachTerminal } from '../attachClient';
 import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
@@ -88,7 +88,7 @@ async function startAgentProcess(id: string, token: string, spec: AgentSpec): Pr
     cwd: spec.cwd,
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { ...process.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token, [AGENT_ENV.spec]: JSON.stringify(spec) },
+    env: { ...process.env, ...agentProcessMallocEnv(process.env), [AGENT_ENV.id]: id, [AGENT_ENV.token]: token, [AGENT_ENV.spec]: JSON.stringify(spec) },
   });
   const ready = await waitForReady(child);
   child.unref();
