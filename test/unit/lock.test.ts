@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { acquireLock, isProcessAlive } from '../../server/src/host/lock';
+import { acquireLock } from '../../server/src/host/lock';
+import { isProcessAlive } from '../../server/src/common/processes';
 
 const tempLock = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sk-lock-')), 'host.lock');
 

@@ -2,16 +2,15 @@
  * The CLI's connection to the host, starting the host on demand: a detached
  * `superkick server --daemon` whose readiness the CLI waits for on a pipe.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { Host, READY_FD } from '../protocol';
+import { Host } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import { superkickPaths, type SuperkickPaths } from '../common/paths';
 import { readClientToken } from '../common/tokens';
-import { waitForReady } from '../common/readyPipe';
+import { startDaemon } from '../common/readyPipe';
 import { UserError } from '../common/userError';
 import { checkPrivateDir } from '../common/secureDir';
 
@@ -50,14 +49,7 @@ function clientToken(paths: SuperkickPaths): string {
 }
 
 export async function startHostDaemon(paths: SuperkickPaths): Promise<void> {
-  const child = spawn(process.execPath, [cliEntry(), 'server', '--daemon'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { ...process.env, SUPERKICK_DIR: paths.root },
-  });
-  const ready = await waitForReady(child);
-  child.unref();
-  (child.stdio[READY_FD] as net.Socket | null)?.destroy();
+  const ready = await startDaemon([cliEntry(), 'server', '--daemon'], { env: { ...process.env, SUPERKICK_DIR: paths.root } });
   // Losing a start race to another starter is fine: that host serves us.
   if (!ready.ok && ready.exitCode !== 2) throw new UserError(`could not start the Superkick host: ${ready.error} (see ${paths.hostLog})`);
 }

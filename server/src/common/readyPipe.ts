@@ -4,7 +4,8 @@
  * it could not start); the starter waits for that line, not for a timer.
  */
 import * as fs from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { READY_FD, type ReadyMessage } from '../protocol';
 
 /** In the daemon. Does nothing when there is no pipe (started by hand). */
@@ -17,8 +18,25 @@ export function signalReady(message: ReadyMessage): void {
   }
 }
 
-/** In the starter. Resolves with the daemon's message, or a failure if it exited silently. */
-export function waitForReady(child: ChildProcess): Promise<ReadyMessage> {
+/**
+ * In the starter: runs `node ARGS` detached from this process and its terminal,
+ * waits for its readiness message, then lets it go on alone.
+ */
+export async function startDaemon(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<ReadyMessage> {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    env: options.env,
+  });
+  const ready = await waitForReady(child);
+  child.unref();
+  (child.stdio[READY_FD] as Socket | null)?.destroy();
+  return ready;
+}
+
+/** Resolves with the daemon's message, or a failure if it exited silently. */
+function waitForReady(child: ChildProcess): Promise<ReadyMessage> {
   return new Promise((resolve) => {
     const pipe = child.stdio[READY_FD] as NodeJS.ReadableStream | null;
     let text = '';

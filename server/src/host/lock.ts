@@ -4,31 +4,12 @@
  * "breaker" lock so that two starters can never both break it and both win.
  */
 import * as fs from 'node:fs';
+import { isProcessAlive } from '../common/processes';
 
 export type LockResult = { acquired: true; release: () => void } | { acquired: false; holderPid: number };
 
 /** A breaker lock older than this was left by a process that died mid-break. */
 const STALE_BREAKER_MS = 10_000;
-
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-/** A dead process not yet reaped by its parent still answers kill(0); on Linux /proc tells. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 function readHolder(lockFile: string): number | undefined {
   try {

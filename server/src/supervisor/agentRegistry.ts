@@ -10,7 +10,7 @@ import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentSocketPath, type SuperkickPaths } from '../common/paths';
-import { isProcessAlive } from '../host/lock';
+import { isProcessAlive } from '../common/processes';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import type { Logger } from '../common/logger';
 

@@ -3,12 +3,11 @@
  * foreground this terminal becomes its first viewer; detaching leaves it
  * running, and when the program exits we exit with its code.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { Host, READY_FD, type AgentSpec } from '../../protocol';
+import { Host, type AgentSpec } from '../../protocol';
 import { resolveCommand } from '../../common/commandPath';
-import { waitForReady } from '../../common/readyPipe';
+import { startDaemon } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
 import { AGENT_ENV, agentProcessMallocEnv } from '../../agent/agentEnv';
 import { cliEntry } from '../hostClient';
@@ -84,15 +83,10 @@ export function registerAgent(program: Command): void {
 }
 
 async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {
-  const child = spawn(process.execPath, [cliEntry(), '__agent'], {
+  const ready = await startDaemon([cliEntry(), '__agent'], {
     cwd: spec.cwd,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...agentProcessMallocEnv(process.env), [AGENT_ENV.id]: id, [AGENT_ENV.token]: token, [AGENT_ENV.spec]: JSON.stringify(spec) },
   });
-  const ready = await waitForReady(child);
-  child.unref();
-  (child.stdio[READY_FD] as NodeJS.ReadableStream & { destroy(): void } | null)?.destroy();
   if (!ready.ok) throw new UserError(ready.error, ready.exitCode);
 }
 
