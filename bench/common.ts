@@ -112,27 +112,27 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/**
- * Private resident memory in bytes (RssAnon): RSS less the pages mapped from
- * files, which for Node is mostly its own binary, shared by every Node process.
- */
-export function privateRssBytes(pid: number): number | undefined {
+/** A memory field of /proc/PID/status, in bytes. */
+function statusBytes(pid: number, field: 'VmRSS' | 'RssAnon'): number | undefined {
   try {
-    const match = /^RssAnon:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Private resident memory in bytes (RssAnon): RSS less the pages mapped from
+ * files, which for Node is mostly its own binary, shared by every Node process.
+ */
+export function privateRssBytes(pid: number): number | undefined {
+  return statusBytes(pid, 'RssAnon');
+}
+
 /** Resident set size in bytes (VmRSS; for a process with worker threads it covers them all). */
 export function rssBytes(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  return statusBytes(pid, 'VmRSS');
 }
 
 /** CPU seconds (user + system) of a process: its main thread and all its other threads. */
