@@ -80,40 +80,40 @@ export function attachTerminal(options: AttachOptions): Promise<AttachOutcome> {
       process.on('SIGHUP', onHangup);
     });
     socket.on('data', (chunk: Buffer) => {
-      let frames: Attach.Frame[];
       try {
-        frames = decoder.push(chunk);
+        for (const frame of decoder.push(chunk)) if (handleFrame(frame)) return;
       } catch (error) {
         finish({ kind: 'error', message: `bad data from the agent: ${(error as Error).message}` });
-        return;
-      }
-      for (const frame of frames) {
-        switch (frame.type) {
-          case FrameType.Snapshot: {
-            const snapshot = Attach.decodeSnapshot(frame.payload);
-            drewSomething = true;
-            write(RESET + snapshot.data);
-            break;
-          }
-          case FrameType.Output:
-            drewSomething = true;
-            write(frame.payload);
-            break;
-          case FrameType.Exit: {
-            const exit = JSON.parse(frame.payload.toString('utf8')) as Attach.ExitPayload;
-            finish({ kind: 'exited', exitCode: exit.exitCode, signal: exit.signal });
-            return;
-          }
-          case FrameType.Error: {
-            const error = JSON.parse(frame.payload.toString('utf8')) as Attach.ErrorPayload;
-            finish({ kind: 'error', message: error.message });
-            return;
-          }
-        }
       }
     });
     socket.on('error', (error) => finish({ kind: 'error', message: `cannot reach the agent: ${error.message}` }));
     socket.on('close', () => finish({ kind: 'error', message: 'the agent closed the connection' }));
+
+    /** Shows one frame; true when it ended the session. */
+    function handleFrame(frame: Attach.Frame): boolean {
+      switch (frame.type) {
+        case FrameType.Snapshot:
+          drewSomething = true;
+          write(RESET + Attach.decodeSnapshot(frame.payload).data);
+          return false;
+        case FrameType.Output:
+          drewSomething = true;
+          write(frame.payload);
+          return false;
+        case FrameType.Exit: {
+          const exit = JSON.parse(frame.payload.toString('utf8')) as Attach.ExitPayload;
+          finish({ kind: 'exited', exitCode: exit.exitCode, signal: exit.signal });
+          return true;
+        }
+        case FrameType.Error: {
+          const error = JSON.parse(frame.payload.toString('utf8')) as Attach.ErrorPayload;
+          finish({ kind: 'error', message: error.message });
+          return true;
+        }
+        default:
+          return false;
+      }
+    }
 
     function write(data: Buffer | string) {
       // A slow terminal pushes back on the agent, which then resyncs us with a snapshot.
