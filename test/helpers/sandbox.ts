@@ -89,7 +89,8 @@ export class Sandbox {
       agents = [];
     }
     for (const agent of agents) {
-      for (const pid of [agent.childPid, agent.pid]) {
+      // The agent process first: killed after its program, it could still write an exit report into a removed sandbox.
+      for (const pid of [agent.pid, agent.childPid]) {
         if (!pid) continue;
         try {
           process.kill(pid, 'SIGKILL');

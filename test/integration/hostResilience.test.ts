@@ -206,6 +206,7 @@ describe('socket security', () => {
       assert.equal(mode('auth'), '700');
       assert.equal(mode('auth/client.token'), '600');
       assert.equal(mode('auth/host.key'), '600');
+      for (const dir of ['state', 'logs', 'logs/agents']) assert.equal(mode(dir), '755', `${dir} is not writable by others`);
     } finally {
       await sandbox.cleanup();
     }

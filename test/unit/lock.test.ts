@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,9 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { acquireLock } from '../../server/src/host/lock';
 import { isProcessAlive } from '../../server/src/common/processes';
 
-const tempLock = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sk-lock-')), 'host.lock');
+const dirs: string[] = [];
+const tempLock = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-lock-'));
+  dirs.push(dir);
+  return path.join(dir, 'host.lock');
+};
 
 describe('host lock', () => {
+  after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
   it('is held by one owner at a time and released by it', () => {
     const file = tempLock();
     const first = acquireLock(file);

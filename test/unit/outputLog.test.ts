@@ -1,13 +1,22 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OutputLogWriter, readOutputLog } from '../../server/src/common/outputLog';
 
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-log-'));
+  dirs.push(dir);
+  return dir;
+};
+
 describe('output log', () => {
+  after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
   it('rotates into gzipped segments, keeps the newest, and reads back in order', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-log-'));
+    const dir = tempDir();
     const writer = new OutputLogWriter(dir, 'abc', { segmentBytes: 1000, keepSegments: 3 });
     const written: Buffer[] = [];
     // 20 segments' worth.
@@ -34,7 +43,7 @@ describe('output log', () => {
   });
 
   it('says when there is no log', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-log-'));
+    const dir = tempDir();
     assert.equal(readOutputLog(dir, 'nope').found, false);
   });
 });

@@ -4,7 +4,6 @@
  * screen model, the output log and the recording. It outlives the host, the
  * editor and every viewer.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentLink } from '../protocol';
 import type { AgentSpec, AgentState } from '../protocol';
@@ -14,6 +13,7 @@ import { writeFileAtomic } from '../common/atomicFile';
 import { resolveCommand } from '../common/commandPath';
 import { signalReady } from '../common/readyPipe';
 import { OutputLogWriter } from '../common/outputLog';
+import { ensureDir } from '../common/secureDir';
 import { ScreenModel } from './screenModel';
 import { AttachServer } from './attachServer';
 import { PtySession, type PtyExit } from './ptySession';
@@ -38,7 +38,7 @@ export async function runAgentProcess(): Promise<void> {
   }
   const spec = JSON.parse(specText) as AgentSpec;
   const paths = superkickPaths();
-  fs.mkdirSync(paths.agentLogs, { recursive: true });
+  ensureDir(paths.agentLogs);
   const log = fileLogger(path.join(paths.agentLogs, `${id}.agent.log`));
   const createdAt = new Date().toISOString();
 
@@ -183,7 +183,7 @@ export async function runAgentProcess(): Promise<void> {
 
 function writeExitFile(dir: string, id: string, report: AgentLink.AgentExited.Params): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     writeFileAtomic(path.join(dir, `${id}.json`), JSON.stringify(report));
   } catch {
     // Nowhere to leave it: the host will mark the agent exited with an unknown code.

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { ensureDir } from '../common/secureDir';
 
 export class AsciicastRecorder {
   private readonly stream: fs.WriteStream;
@@ -14,7 +15,7 @@ export class AsciicastRecorder {
   private readonly started = process.hrtime.bigint();
 
   constructor(readonly file: string, cols: number, rows: number, options: { command?: string; title?: string; initialScreen?: string } = {}) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    ensureDir(path.dirname(file));
     this.stream = fs.createWriteStream(file, { flags: 'w', mode: 0o600 });
     const header: Record<string, unknown> = {
       version: 2,

@@ -1,13 +1,17 @@
 /**
  * The bounded output log of an agent: everything its program printed, as raw
  * bytes, under `logs/agents/`. The live segment `<id>.log` is appended to;
- * past `segmentBytes` it is closed and compressed to `<id>.<seq>.log.gz`, and
- * only the newest `keepSegments` compressed segments are kept. This is also
- * where history deeper than the screen model's scrollback lives.
+ * past `segmentBytes` it becomes `<id>.<seq>.log`, and only the newest
+ * `keepSegments` rotated segments are kept. Rotated segments are gzipped once
+ * the output has been quiet for a moment (or the log closes): compressing
+ * during a flood would take CPU from the program and its viewers, and a long
+ * flood only prunes segments it would have compressed. This is also where
+ * history deeper than the screen model's scrollback lives.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { ensureDir } from './secureDir';
 
 export interface OutputLogOptions {
   segmentBytes: number;
@@ -15,6 +19,9 @@ export interface OutputLogOptions {
 }
 
 export const DEFAULT_OUTPUT_LOG: OutputLogOptions = { segmentBytes: 8 * 1024 * 1024, keepSegments: 8 };
+
+/** Compress rotated segments after this long without output. */
+const COMPRESS_WHEN_QUIET_MS = 1_000;
 
 function livePath(dir: string, id: string): string {
   return path.join(dir, `${id}.log`);
@@ -44,47 +51,67 @@ export class OutputLogWriter {
   private stream: fs.WriteStream;
   private written: number;
   private seq: number;
-  private pendingCompressions = new Set<Promise<void>>();
+  /** Rotated segments not compressed yet, oldest first. */
+  private uncompressed: string[] = [];
+  private compressing: Promise<void> = Promise.resolve();
+  private readonly quietTimer: NodeJS.Timeout;
 
   constructor(private readonly dir: string, private readonly id: string, private readonly options = DEFAULT_OUTPUT_LOG) {
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     const existing = segments(dir, id);
     this.seq = existing.length ? existing[existing.length - 1][0] + 1 : 1;
+    this.uncompressed = existing.filter(([, file]) => !file.endsWith('.gz')).map(([, file]) => file);
     this.stream = openAppend(livePath(dir, id));
     this.written = safeSize(livePath(dir, id));
+    this.quietTimer = setTimeout(() => this.compressRotated(), COMPRESS_WHEN_QUIET_MS);
+    this.quietTimer.unref();
   }
 
   write(chunk: Buffer): void {
     this.stream.write(chunk);
     this.written += chunk.length;
+    this.quietTimer.refresh();
     if (this.written >= this.options.segmentBytes) this.rotate();
   }
 
-  /** Resolves once every byte written so far is on disk and compression is done. */
+  /** Resolves once every byte written so far is on disk and every rotated segment is compressed. */
   async close(): Promise<void> {
+    clearTimeout(this.quietTimer);
     await new Promise<void>((resolve) => this.stream.end(resolve));
-    await Promise.all(this.pendingCompressions);
+    await this.compressRotated();
   }
 
   private rotate(): void {
     const live = livePath(this.dir, this.id);
     const rotated = path.join(this.dir, `${this.id}.${this.seq++}.log`);
-    const old = this.stream;
-    // Rename first, so new writes go to a fresh file while the old stream drains into the renamed inode.
+    // The stream holds its own fd: after the rename it drains into the rotated file, and new writes go to a fresh one.
     fs.renameSync(live, rotated);
+    this.stream.end();
     this.stream = openAppend(live);
     this.written = 0;
-    const job = new Promise<void>((resolve) => old.end(resolve))
-      .then(() => compress(rotated))
-      .then(() => this.prune())
-      .catch(() => undefined)
-      .finally(() => this.pendingCompressions.delete(job));
-    this.pendingCompressions.add(job);
+    this.uncompressed.push(rotated);
+    this.prune();
+  }
+
+  private compressRotated(): Promise<void> {
+    this.compressing = this.compressing.then(async () => {
+      while (this.uncompressed.length) {
+        const file = this.uncompressed[0];
+        await compress(file).catch(() => undefined); // Pruned meanwhile, or a full disk: keep it as it is.
+        this.uncompressed.shift();
+      }
+    });
+    return this.compressing;
   }
 
   private prune(): void {
     const all = segments(this.dir, this.id);
-    for (const [, file] of all.slice(0, Math.max(0, all.length - this.options.keepSegments))) fs.rmSync(file, { force: true });
+    for (const [seq] of all.slice(0, Math.max(0, all.length - this.options.keepSegments))) {
+      const plain = path.join(this.dir, `${this.id}.${seq}.log`);
+      fs.rmSync(plain, { force: true });
+      fs.rmSync(`${plain}.gz`, { force: true });
+      this.uncompressed = this.uncompressed.filter((file) => file !== plain);
+    }
   }
 }
 
@@ -97,7 +124,9 @@ async function compress(file: string): Promise<void> {
   const data = await fs.promises.readFile(file);
   // Level 1: about 8x cheaper than the default for about a third more bytes; this runs while output streams.
   const gz = await new Promise<Buffer>((resolve, reject) => zlib.gzip(data, { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))));
-  await fs.promises.writeFile(`${file}.gz`, gz, { mode: 0o600 });
+  // Written aside and renamed, so a reader never sees half a .gz.
+  await fs.promises.writeFile(`${file}.gz.tmp`, gz, { mode: 0o600 });
+  await fs.promises.rename(`${file}.gz.tmp`, `${file}.gz`);
   await fs.promises.rm(file, { force: true });
 }
 

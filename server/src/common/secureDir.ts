@@ -24,7 +24,7 @@ export function checkPrivateDir(dir: string): void {
   }
 }
 
-/** Creates the directory for plain data (logs, state); mode follows the umask but never group/other writable. */
+/** Creates a directory for plain data (logs, state): 0755 at most, so never group/other writable, even under umask 000. */
 export function ensureDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
 }

@@ -12,6 +12,7 @@ import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
+import { ensureDir } from '../common/secureDir';
 import type { Logger } from '../common/logger';
 
 /** An agent created but never registered by its process after this long did not start. */
@@ -195,7 +196,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
   private markExited(id: string, exit: ExitFile): void {
     if (!this.store.get(id)) return;
     try {
-      fs.mkdirSync(this.paths.screens, { recursive: true });
+      ensureDir(this.paths.screens);
       writeFileAtomic(this.screenFile(id), exit.finalScreen);
     } catch (error) {
       this.log.error('host.registry', `could not keep the final screen of ${id}: ${(error as Error).message}`);
