@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OutputLogWriter, readOutputLog } from '../../server/src/common/outputLog';
+import { deadline } from '../helpers/waitFor';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -40,6 +41,23 @@ describe('output log', () => {
     const tail = readOutputLog(dir, 'abc', 500);
     assert.equal(tail.truncated, true);
     assert.equal(tail.data.toString(), all.slice(-500));
+  });
+
+  it('writes output out soon after it arrives, without waiting for more', async () => {
+    const dir = tempDir();
+    const writer = new OutputLogWriter(dir, 'live');
+    const file = path.join(dir, 'live.log');
+    const written = new Promise<void>((resolve) => {
+      const watcher = fs.watch(file, () => {
+        if (fs.readFileSync(file, 'utf8').includes('one keystroke')) {
+          watcher.close();
+          resolve();
+        }
+      });
+    });
+    writer.write(Buffer.from('one keystroke'));
+    await deadline(written, 'the log file to show the write');
+    await writer.close();
   });
 
   it('says when there is no log', () => {

@@ -30,6 +30,33 @@ terminal.parser.registerCsiHandler({ prefix: '>', final: 'q' }, () => {
 let pending = 0;
 
 /**
+ * Parsed bytes not yet acknowledged. The main thread only needs the backlog
+ * to megabyte precision (to pause a flooding program), so small amounts are
+ * acknowledged a moment later in one message instead of one per keystroke:
+ * each message wakes the main thread.
+ */
+let unacknowledged = 0;
+const ACK_NOW_BYTES = 64 * 1024;
+const ACK_LATER_MS = 20;
+let ackTimer: NodeJS.Timeout | undefined;
+
+function acknowledge(bytes: number): void {
+  unacknowledged += bytes;
+  if (unacknowledged >= ACK_NOW_BYTES) {
+    flushAck();
+  } else {
+    ackTimer ??= setTimeout(flushAck, ACK_LATER_MS);
+  }
+}
+
+function flushAck(): void {
+  clearTimeout(ackTimer);
+  ackTimer = undefined;
+  if (unacknowledged) post({ t: 'parsed', bytes: unacknowledged });
+  unacknowledged = 0;
+}
+
+/**
  * Runs `action` once everything written so far has been parsed. xterm calls a
  * write callback from a timer even for an empty write, which would add about
  * a millisecond to every snapshot of an idle screen; when nothing is pending
@@ -55,7 +82,7 @@ port.on('message', (message: ToScreen) => {
       pending++;
       terminal.write(message.data, () => {
         pending--;
-        post({ t: 'parsed', bytes });
+        acknowledge(bytes);
       });
       break;
     }

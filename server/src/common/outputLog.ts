@@ -22,6 +22,13 @@ export const DEFAULT_OUTPUT_LOG: OutputLogOptions = { segmentBytes: 8 * 1024 * 1
 
 /** Compress rotated segments after this long without output. */
 const COMPRESS_WHEN_QUIET_MS = 1_000;
+/**
+ * Output is gathered this long (or up to GATHER_BYTES) before it is written:
+ * one write per burst instead of one per keystroke echo, each of which would
+ * cost a thread-pool round trip and a wake-up of the agent's main thread.
+ */
+const GATHER_MS = 25;
+const GATHER_BYTES = 256 * 1024;
 
 function livePath(dir: string, id: string): string {
   return path.join(dir, `${id}.log`);
@@ -55,6 +62,8 @@ export class OutputLogWriter {
   private uncompressed: string[] = [];
   private compressing: Promise<void> = Promise.resolve();
   private readonly quietTimer: NodeJS.Timeout;
+  private readonly gatherTimer: NodeJS.Timeout;
+  private gathered = 0;
 
   constructor(private readonly dir: string, private readonly id: string, private readonly options = DEFAULT_OUTPUT_LOG) {
     ensureDir(dir);
@@ -65,20 +74,38 @@ export class OutputLogWriter {
     this.written = safeSize(livePath(dir, id));
     this.quietTimer = setTimeout(() => this.compressRotated(), COMPRESS_WHEN_QUIET_MS);
     this.quietTimer.unref();
+    // Re-armed with refresh() when gathering starts (a cleared timer cannot be re-armed, so it is never cleared before close).
+    this.gatherTimer = setTimeout(() => this.release(), GATHER_MS);
+    this.gatherTimer.unref();
   }
 
   write(chunk: Buffer): void {
+    if (this.gathered === 0) {
+      this.stream.cork();
+      this.gatherTimer.refresh();
+    }
     this.stream.write(chunk);
+    this.gathered += chunk.length;
     this.written += chunk.length;
     this.quietTimer.refresh();
+    if (this.gathered >= GATHER_BYTES) this.release();
     if (this.written >= this.options.segmentBytes) this.rotate();
   }
 
   /** Resolves once every byte written so far is on disk and every rotated segment is compressed. */
   async close(): Promise<void> {
     clearTimeout(this.quietTimer);
+    clearTimeout(this.gatherTimer);
+    this.release();
     await new Promise<void>((resolve) => this.stream.end(resolve));
     await this.compressRotated();
+  }
+
+  /** Writes what has been gathered. */
+  private release(): void {
+    if (this.gathered === 0) return;
+    this.gathered = 0;
+    this.stream.uncork();
   }
 
   private rotate(): void {
@@ -86,6 +113,7 @@ export class OutputLogWriter {
     const rotated = path.join(this.dir, `${this.id}.${this.seq++}.log`);
     // The stream holds its own fd: after the rename it drains into the rotated file, and new writes go to a fresh one.
     fs.renameSync(live, rotated);
+    this.release();
     this.stream.end();
     this.stream = openAppend(live);
     this.written = 0;
