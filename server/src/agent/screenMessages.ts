@@ -7,7 +7,8 @@ export type ToScreen =
 
 export type FromScreen =
   | { t: 'parsed'; bytes: number }
-  | { t: 'snapshot'; id: number; data: string; cols: number; rows: number }
+  /** `prepared`: made ahead of time while the screen was quiet (for tests and logs). */
+  | { t: 'snapshot'; id: number; data: string; cols: number; rows: number; prepared: boolean }
   | { t: 'reply'; data: string };
 
 export interface ScreenWorkerData {
@@ -16,4 +17,6 @@ export interface ScreenWorkerData {
   cols: number;
   rows: number;
   scrollback: number;
+  /** After this long without output the attach snapshot is made ahead of time (default 300 ms). */
+  prepareWhenQuietMs?: number;
 }

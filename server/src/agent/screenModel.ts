@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromScreen, ScreenWorkerData, ToScreen } from './screenMessages';
 
-export interface Snapshot { data: string; cols: number; rows: number }
+export interface Snapshot { data: string; cols: number; rows: number; prepared: boolean }
 
 /** Pause the program's output when the worker is this far behind, so memory stays bounded. */
 const PAUSE_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -24,8 +24,10 @@ export class ScreenModel {
   constructor(
     options: ScreenWorkerData,
     private readonly handlers: { reply: (data: string) => void; pause: () => void; resume: () => void },
+    /** The bundled worker, next to the bundle that runs this. */
+    workerFile = path.join(__dirname, 'screenWorker.js'),
   ) {
-    this.worker = new Worker(path.join(__dirname, 'screenWorker.js'), {
+    this.worker = new Worker(workerFile, {
       workerData: options,
       // V8 grows a worker's young generation to tens of MB under a flood of output; the parser does not need it.
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -75,7 +77,7 @@ export class ScreenModel {
       case 'snapshot': {
         const resolve = this.snapshots.get(message.id);
         this.snapshots.delete(message.id);
-        resolve?.({ data: message.data, cols: message.cols, rows: message.rows });
+        resolve?.({ data: message.data, cols: message.cols, rows: message.rows, prepared: message.prepared });
         break;
       }
       case 'reply':

@@ -75,10 +75,43 @@ function afterPendingWrites(action: () => void): void {
   });
 }
 
+/**
+ * Serializing a wide screen with its scrollback takes milliseconds (about
+ * 14 ms for 1,000 lines at 200 columns). Most attaches find an agent that has
+ * gone quiet, so once output has stopped for a moment the snapshot is made
+ * ahead of time, here beside the relay, and handed out at once if nothing
+ * has changed since. Any write or resize makes it stale.
+ */
+const PREPARE_WHEN_QUIET_MS = init.prepareWhenQuietMs ?? 300;
+let generation = 0;
+let prepared: { generation: number; scrollback: number; data: string; cols: number; rows: number } | undefined;
+const prepareTimer = setTimeout(() => {
+  if (pending > 0) {
+    prepareTimer.refresh(); // Still parsing a backlog: try again once it is quiet.
+    return;
+  }
+  prepared = { generation, scrollback: init.scrollback, data: serializer.serialize({ scrollback: init.scrollback }), cols: terminal.cols, rows: terminal.rows };
+}, PREPARE_WHEN_QUIET_MS);
+prepareTimer.unref();
+
+function changed(): void {
+  generation++;
+  prepared = undefined;
+  prepareTimer.refresh();
+}
+
+function snapshot(id: number, scrollback: number): FromScreen {
+  if (prepared && prepared.generation === generation && prepared.scrollback === scrollback) {
+    return { t: 'snapshot', id, data: prepared.data, cols: prepared.cols, rows: prepared.rows, prepared: true };
+  }
+  return { t: 'snapshot', id, data: serializer.serialize({ scrollback }), cols: terminal.cols, rows: terminal.rows, prepared: false };
+}
+
 port.on('message', (message: ToScreen) => {
   switch (message.t) {
     case 'write': {
       const bytes = message.data.length;
+      changed();
       pending++;
       terminal.write(message.data, () => {
         pending--;
@@ -87,13 +120,12 @@ port.on('message', (message: ToScreen) => {
       break;
     }
     case 'resize':
+      changed();
       // After pending writes, so the resize lands where it happened in the stream.
       afterPendingWrites(() => terminal.resize(message.cols, message.rows));
       break;
     case 'snapshot':
-      afterPendingWrites(() => {
-        post({ t: 'snapshot', id: message.id, data: serializer.serialize({ scrollback: message.scrollback }), cols: terminal.cols, rows: terminal.rows });
-      });
+      afterPendingWrites(() => post(snapshot(message.id, message.scrollback)));
       break;
   }
 });

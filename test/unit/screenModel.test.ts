@@ -1,0 +1,59 @@
+/** The screen model worker (as bundled): parsing, snapshots, and snapshots made ahead while quiet. */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ScreenModel } from '../../server/src/agent/screenModel';
+import { REPO } from '../helpers/sandbox';
+import { deadline } from '../helpers/waitFor';
+
+const WORKER = path.join(REPO, 'dist', 'screenWorker.js');
+// The worker is unref'd (it must not keep an agent process alive); every wait here holds a deadline timer, which keeps the test alive.
+
+describe('screen model', () => {
+  const models: ScreenModel[] = [];
+  const open = (prepareWhenQuietMs?: number) => {
+    const replies: string[] = [];
+    const model = new ScreenModel(
+      { version: 'test', cols: 40, rows: 5, scrollback: 100, prepareWhenQuietMs },
+      { reply: (data) => replies.push(data), pause: () => undefined, resume: () => undefined },
+      WORKER,
+    );
+    models.push(model);
+    return { model, replies };
+  };
+  after(() => Promise.all(models.map((model) => model.close())));
+
+  it('snapshots exactly what was written before the request, including colours and scrollback', async () => {
+    const { model } = open();
+    for (let i = 0; i < 20; i++) model.write(Buffer.from(`line ${i}\r\n`));
+    model.write(Buffer.from('\x1b[31mred\x1b[0m'));
+    const snapshot = await deadline(model.snapshot(100), 'a snapshot');
+    assert.equal(snapshot.cols, 40);
+    assert.match(snapshot.data, /line 0\r\n/);
+    assert.match(snapshot.data, /line 19/);
+    assert.match(snapshot.data, /\x1b\[31mred/);
+  });
+
+  it('hands out a snapshot made while quiet, identical to a fresh one, and drops it on new output', async () => {
+    const { model } = open(0);
+    model.write(Buffer.from('\x1b[1;32mhello\x1b[0m world\r\nsecond line'));
+    const fresh = await deadline(model.snapshot(100), 'a snapshot');
+    let ahead = await deadline(model.snapshot(100), 'a snapshot');
+    // Ask until the prepared one is in place (each answer is an event; no timers in the test).
+    for (let tries = 0; !ahead.prepared && tries < 10_000; tries++) ahead = await deadline(model.snapshot(100), 'a snapshot');
+    assert.equal(ahead.prepared, true);
+    assert.equal(ahead.data, fresh.data);
+    model.write(Buffer.from('\r\nthird'));
+    const after = await deadline(model.snapshot(100), 'a snapshot');
+    assert.equal(after.prepared, false, 'new output makes the prepared snapshot stale');
+    assert.match(after.data, /third/);
+  });
+
+  it('answers terminal queries the programs send', async () => {
+    const { model, replies } = open();
+    model.write(Buffer.from('\x1b[c\x1b[>0q'));
+    await deadline(model.snapshot(0), 'the queries to be parsed');
+    assert.ok(replies.some((reply) => /^\x1b\[\?[\d;]*c$/.test(reply)), 'device attributes');
+    assert.ok(replies.some((reply) => reply.includes('P>|superkick test')), 'XTVERSION');
+  });
+});
