@@ -13,6 +13,7 @@ import { HostWatch } from '../helpers/hostWatch';
 import { TestViewer } from '../helpers/testViewer';
 import { deadline, exitOf } from '../helpers/waitFor';
 import { Host } from '../../server/src/protocol';
+import { rpcOverSocket } from '../../server/src/common/rpcConnection';
 
 function killHost(sandbox: Sandbox): Promise<void> {
   const pid = sandbox.hostPid();
@@ -217,6 +218,15 @@ describe('socket security', () => {
     try {
       await sandbox.runOk(['list']);
       await assert.rejects(HostWatch.open(sandbox.dir, 'not-the-token'), /wrong token/);
+      await assert.rejects(HostWatch.open(sandbox.dir, ''), /no token/);
+      // And the host hangs up.
+      const socket = net.createConnection(path.join(sandbox.dir, 'run', 'host.sock'));
+      socket.on('error', () => undefined);
+      const hungUp = deadline(new Promise<void>((resolve) => socket.once('close', () => resolve())), 'the host to close the connection');
+      const connection = rpcOverSocket(socket, { guard: false });
+      connection.listen();
+      await assert.rejects(connection.sendRequest(Host.Authenticate.type, { token: 'forged', client: 'test' }), /wrong token/);
+      await hungUp;
       assert.match(fs.readFileSync(path.join(sandbox.dir, 'logs', 'host.log'), 'utf8'), /rejected a connection .*wrong token/);
     } finally {
       await sandbox.cleanup();

@@ -27,6 +27,8 @@ export interface SessionContext {
 
 let nextSessionId = 1;
 
+const HANG_UP_GRACE_MS = 100;
+
 export class ClientSession {
   private principal: Principal | undefined;
   private registeredAgent: string | undefined;
@@ -38,7 +40,7 @@ export class ClientSession {
     this.connection.sendNotification(Host.AgentsChanged.type, event).catch(() => undefined);
   };
 
-  constructor(socket: Socket, private readonly ctx: SessionContext) {
+  constructor(private readonly socket: Socket, private readonly ctx: SessionContext) {
     this.connection = rpcOverSocket(socket, {
       onProtocolError: (error) => ctx.log.error(this.tag, `closing connection: ${error.message}`),
     });
@@ -55,17 +57,17 @@ export class ClientSession {
     const { registry } = this.ctx;
 
     c.onRequest(Host.Authenticate.type, (params) => {
-      if (typeof params?.token !== 'string') throw new ResponseError(ErrorCode.Unauthenticated, 'a token is required');
-      if (safeEqual(params.token, this.ctx.clientToken)) {
+      const token = typeof params?.token === 'string' ? params.token : '';
+      const agentId = token ? verifyAgentToken(this.ctx.hostKey, token) : undefined;
+      if (token && safeEqual(token, this.ctx.clientToken)) {
         this.principal = { kind: 'user' };
+      } else if (agentId) {
+        this.principal = { kind: 'agent', id: agentId };
       } else {
-        const id = verifyAgentToken(this.ctx.hostKey, params.token);
-        if (!id) {
-          this.ctx.log.warn(this.tag, `rejected a connection from ${params.client ?? 'an unnamed client'}: wrong token`);
-          setImmediate(() => c.dispose());
-          throw new ResponseError(ErrorCode.Unauthenticated, 'wrong token: the host did not accept it. Check SUPERKICK_DIR, or SUPERKICK_AGENT_TOKEN for an agent');
-        }
-        this.principal = { kind: 'agent', id };
+        const why = token ? 'wrong token' : 'no token';
+        this.ctx.log.warn(this.tag, `rejected a connection from ${params?.client ?? 'an unnamed client'}: ${why}`);
+        this.hangUp();
+        throw new ResponseError(ErrorCode.Unauthenticated, `${why}: the host did not accept it. Check SUPERKICK_DIR, or SUPERKICK_AGENT_TOKEN for an agent`);
       }
       this.ctx.log.debug(this.tag, `authenticated ${params.client} as ${this.principal.kind}`);
       return {
@@ -172,8 +174,20 @@ export class ClientSession {
   private requireAuthenticated(): void {
     if (this.principal) return;
     this.ctx.log.warn(this.tag, 'request before authentication; closing');
-    setImmediate(() => this.connection.dispose());
+    this.hangUp();
     throw new ResponseError(ErrorCode.Unauthenticated, 'authenticate first');
+  }
+
+  /**
+   * Closes this connection after the error answer has gone out. vscode-jsonrpc
+   * writes answers asynchronously and says nothing when one is sent, so the
+   * peer gets a short grace period to read why it is being dropped.
+   */
+  private hangUp(): void {
+    setTimeout(() => {
+      this.connection.dispose();
+      this.socket.end();
+    }, HANG_UP_GRACE_MS);
   }
 
   private requireOwnAgent(id: string | undefined): void {
