@@ -1,21 +1,10 @@
 /** Waiting for events, with a deadline that turns a hang into a clear failure (never a timing assertion). */
+import { withTimeout } from '../../server/src/common/withTimeout';
 
 export const EVENT_DEADLINE_MS = 30_000;
 
 export function deadline<T>(promise: Promise<T>, what: string, ms = EVENT_DEADLINE_MS): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return withTimeout(promise, ms, what);
 }
 
 /** Resolves when `check` (run on each event of `subscribe`) returns a value other than undefined. */

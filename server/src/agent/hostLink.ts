@@ -9,6 +9,7 @@ import type { MessageConnection } from 'vscode-jsonrpc';
 import { AgentLink, Host } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import type { Logger } from '../common/logger';
+import { withTimeout } from '../common/withTimeout';
 
 const FIRST_RETRY_MS = 50;
 /** Keep retries frequent: agents should be back in `list` soon after a host restart. */
@@ -52,7 +53,7 @@ export class HostLink {
     const connection = this.connection;
     if (!connection) return false;
     try {
-      await withTimeout(connection.sendRequest(AgentLink.AgentExited.type, params), EXIT_REPORT_TIMEOUT_MS);
+      await withTimeout(connection.sendRequest(AgentLink.AgentExited.type, params), EXIT_REPORT_TIMEOUT_MS, 'the host to take the exit report');
       return true;
     } catch (error) {
       this.log.warn('agent.link', `could not report the exit to the host: ${(error as Error).message}`);
@@ -115,20 +116,4 @@ export class HostLink {
     }, delay);
     this.retryTimer.unref();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
