@@ -154,8 +154,8 @@ export async function runAgentProcess(): Promise<void> {
         recording: recorder?.file ?? null,
         createdAt,
       }),
-      input: ({ text, submit }) => {
-        const data = submit ? `${text}\r` : text;
+      input: async ({ text, submit }) => {
+        const data = (await typedForm(text, screen)) + (submit ? '\r' : '');
         pty?.write(data);
         return { bytes: Buffer.byteLength(data) };
       },
@@ -179,6 +179,13 @@ export async function runAgentProcess(): Promise<void> {
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.
   signalReady({ ok: true, pid: process.pid, socket: agentSocketPath(paths, id) });
   log.info('agent', `started ${spec.command} (pid ${pty.pid}) in ${spec.cwd}`);
+}
+
+/** How text is typed so that a newline in it never presses Enter (see AgentInput). */
+async function typedForm(text: string, screen: ScreenModel): Promise<string> {
+  if (!text.includes('\n')) return text;
+  if ((await screen.modes()).bracketedPaste) return `\x1b[200~${text}\x1b[201~`;
+  return text.replace(/\n+/g, ' ');
 }
 
 function writeExitFile(dir: string, id: string, report: AgentLink.AgentExited.Params): void {

@@ -18,7 +18,7 @@ const EXIT_REPORT_TIMEOUT_MS = 5_000;
 
 export interface HostLinkHandlers {
   registration: () => AgentLink.RegisterAgent.Params;
-  input: (params: AgentLink.AgentInput.Params) => AgentLink.AgentInput.Result;
+  input: (params: AgentLink.AgentInput.Params) => Promise<AgentLink.AgentInput.Result>;
   terminate: (params: AgentLink.AgentTerminate.Params) => void;
   record: (params: AgentLink.RecordOutput.Params) => Promise<AgentLink.RecordOutput.Result>;
 }

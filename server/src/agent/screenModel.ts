@@ -9,6 +9,9 @@ import type { FromScreen, ScreenWorkerData, ToScreen } from './screenMessages';
 
 export interface Snapshot { data: string; cols: number; rows: number; prepared: boolean }
 
+/** Terminal modes the program has switched on, as of everything written so far. */
+export interface ScreenModes { bracketedPaste: boolean }
+
 /** Pause the program's output when the worker is this far behind, so memory stays bounded. */
 const PAUSE_BACKLOG_BYTES = 4 * 1024 * 1024;
 const RESUME_BACKLOG_BYTES = 1024 * 1024;
@@ -19,6 +22,7 @@ export class ScreenModel {
   private backlog = 0;
   private nextSnapshot = 1;
   private readonly snapshots = new Map<number, (snapshot: Snapshot) => void>();
+  private readonly modeRequests = new Map<number, (modes: ScreenModes) => void>();
   private paused = false;
 
   constructor(
@@ -57,6 +61,14 @@ export class ScreenModel {
     });
   }
 
+  modes(): Promise<ScreenModes> {
+    const id = this.nextSnapshot++;
+    return new Promise((resolve) => {
+      this.modeRequests.set(id, resolve);
+      this.post({ t: 'modes', id });
+    });
+  }
+
   async close(): Promise<void> {
     await this.worker.terminate();
   }
@@ -83,6 +95,12 @@ export class ScreenModel {
       case 'reply':
         this.handlers.reply(message.data);
         break;
+      case 'modes': {
+        const resolve = this.modeRequests.get(message.id);
+        this.modeRequests.delete(message.id);
+        resolve?.({ bracketedPaste: message.bracketedPaste });
+        break;
+      }
     }
   }
 }

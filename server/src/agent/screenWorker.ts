@@ -127,5 +127,8 @@ port.on('message', (message: ToScreen) => {
     case 'snapshot':
       afterPendingWrites(() => post(snapshot(message.id, message.scrollback)));
       break;
+    case 'modes':
+      afterPendingWrites(() => post({ t: 'modes', id: message.id, bracketedPaste: terminal.modes.bracketedPasteMode }));
+      break;
   }
 });

@@ -3,6 +3,7 @@
  * client (CLI, extension) or agent-process methods the principal may use.
  * A user token may act on every agent; an agent token only on its own agent.
  */
+import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
 import { AgentLink, ErrorCode, Host } from '../protocol';
@@ -12,6 +13,7 @@ import type { AgentRegistry, AgentsChangedEvent } from '../supervisor/agentRegis
 import type { Logger } from '../common/logger';
 import type { AgentLogReader } from './agentLogReader';
 import { VERSION } from '../common/version';
+import { frameExternal } from '../supervisor/untrustedText';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
@@ -100,7 +102,11 @@ export class ClientSession {
 
     this.request(Host.InjectAgent.type, async (params) => {
       const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      const text = requireString(params.text, 'text');
+      let text = requireString(params.text, 'text');
+      if (params.external) {
+        requireString(params.external.source, 'external.source');
+        text = frameExternal(text, params.external, crypto.randomBytes(4).toString('hex'));
+      }
       const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit: params.submit !== false });
       return { id: agent.id, bytes: result.bytes };
     });

@@ -36,7 +36,11 @@ export namespace AgentExited {
   export const type = new RequestType<Params, void, void>(method);
 }
 
-/** Host → agent process. Type text into the pty. */
+/**
+ * Host → agent process. Type text into the pty. A newline inside `text` never
+ * acts as Enter: multi-line text goes in as a bracketed paste when the program
+ * turned that on, else with its newlines folded to spaces.
+ */
 export namespace AgentInput {
   export const method = 'superkick/agent/input' as const;
   export interface Params { text: string; submit: boolean; }

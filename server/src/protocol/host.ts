@@ -4,7 +4,7 @@
  * Every connection must authenticate first.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { AgentRecord, AgentSpec } from './types';
+import type { AgentRecord, AgentSpec, ExternalOrigin } from './types';
 
 /** Client → host. First message on every connection; the token is the user's (auth/) or an agent's own. */
 export namespace Authenticate {
@@ -44,10 +44,13 @@ export namespace ResolveAgent {
   export const type = new RequestType<Params, Result, void>(method);
 }
 
-/** Client → host. Type text into an agent. */
+/**
+ * Client → host. Type text into an agent. With `external`, the text is outside
+ * content: the host sanitizes it and frames it with its origin first.
+ */
 export namespace InjectAgent {
   export const method = 'superkick/agents/inject' as const;
-  export interface Params { agent: string; text: string; submit: boolean; }
+  export interface Params { agent: string; text: string; submit: boolean; external?: ExternalOrigin; }
   export interface Result { id: string; bytes: number; }
   export const type = new RequestType<Params, Result, void>(method);
 }

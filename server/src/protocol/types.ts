@@ -46,6 +46,14 @@ export interface AgentRecord {
   recording: string | null;
 }
 
+/** Where outside (untrusted) text came from; shown to the agent with the text. */
+export interface ExternalOrigin {
+  /** What it is, e.g. "GitHub issue comment". */
+  source: string;
+  author?: string;
+  url?: string;
+}
+
 /** Error codes carried by JSON-RPC errors, so clients can tell failures apart. */
 export enum ErrorCode {
   Unauthenticated = -32001,

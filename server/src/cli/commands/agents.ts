@@ -49,9 +49,14 @@ export function registerAgentCommands(program: Command): void {
     .argument('<agent>', 'id or name')
     .argument('<text...>', 'the text')
     .option('--no-submit', 'type the text without pressing Enter')
+    .option('--external <source>', 'the text comes from outside (an issue, a log, a message): sanitize it and frame it as such')
+    .option('--author <author>', 'with --external: who wrote it')
+    .option('--url <url>', 'with --external: where it is')
     .option('--json', 'machine-readable output')
-    .action(async (agent: string, words: string[], options: { submit: boolean; json?: boolean }) => {
-      const result = await withHost((host) => host.connection.sendRequest(Host.InjectAgent.type, { agent, text: words.join(' '), submit: options.submit }));
+    .action(async (agent: string, words: string[], options: { submit: boolean; json?: boolean; external?: string; author?: string; url?: string }) => {
+      if ((options.author || options.url) && !options.external) throw new UserError('--author and --url describe outside content: use them with --external SOURCE');
+      const external = options.external ? { source: options.external, author: options.author, url: options.url } : undefined;
+      const result = await withHost((host) => host.connection.sendRequest(Host.InjectAgent.type, { agent, text: words.join(' '), submit: options.submit, external }));
       if (options.json) printJson(result);
     });
 
