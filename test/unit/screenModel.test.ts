@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ScreenModel } from '../../server/src/agent/screenModel';
+import { driverNamed } from '../../server/src/drivers';
 import { REPO } from '../helpers/sandbox';
 import { deadline } from '../helpers/waitFor';
 
@@ -11,15 +12,34 @@ const WORKER = path.join(REPO, 'dist', 'screenWorker.js');
 
 describe('screen model', () => {
   const models: ScreenModel[] = [];
-  const open = (prepareWhenQuietMs?: number) => {
+  const open = (prepareWhenQuietMs?: number, driver = 'command') => {
     const replies: string[] = [];
+    const states: string[] = [];
+    let stateListener: (() => void) | undefined;
+    const profile = driverNamed(driver);
     const model = new ScreenModel(
-      { version: 'test', cols: 40, rows: 5, scrollback: 100, prepareWhenQuietMs },
-      { reply: (data) => replies.push(data), pause: () => undefined, resume: () => undefined },
+      { version: 'test', cols: 40, rows: 5, scrollback: 100, prepareWhenQuietMs, states: profile.states, idleSettleMs: profile.idleSettleMs },
+      {
+        reply: (data) => replies.push(data),
+        pause: () => undefined,
+        resume: () => undefined,
+        state: (state) => {
+          states.push(state);
+          stateListener?.();
+        },
+      },
       WORKER,
     );
     models.push(model);
-    return { model, replies };
+    const nextState = (count: number) =>
+      deadline(
+        new Promise<void>((resolve) => {
+          stateListener = () => states.length >= count && resolve();
+          stateListener();
+        }),
+        `state event ${count}`,
+      );
+    return { model, replies, states, nextState };
   };
   after(() => Promise.all(models.map((model) => model.close())));
 
@@ -47,6 +67,21 @@ describe('screen model', () => {
     const after = await deadline(model.snapshot(100), 'a snapshot');
     assert.equal(after.prepared, false, 'new output makes the prepared snapshot stale');
     assert.match(after.data, /third/);
+  });
+
+  it('never reports a screen that only flickers through idle, and reports idle once it holds', async () => {
+    const { model, states, nextState } = open(undefined, 'claude');
+    // An idle-looking frame immediately redrawn as working: the only state is working.
+    model.write(Buffer.from('\x1b[2J\x1b[H\u276f \r\n  ? for shortcuts'));
+    model.write(Buffer.from('\x1b[2J\x1b[H\u273d Working\u2026\r\n  esc to interrupt'));
+    await nextState(1);
+    assert.deepEqual(states, ['working']);
+    model.write(Buffer.from('\x1b[2J\x1b[H\u276f \r\n  ? for shortcuts'));
+    await nextState(2);
+    assert.deepEqual(states, ['working', 'idle']);
+    model.write(Buffer.from('\x1b[2J\x1b[H Do you want to proceed?\r\n \u276f 1. Yes'));
+    await nextState(3);
+    assert.deepEqual(states, ['working', 'idle', 'waiting']);
   });
 
   it('answers terminal queries the programs send', async () => {

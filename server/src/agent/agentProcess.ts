@@ -21,6 +21,7 @@ import { AsciicastRecorder } from './recorder';
 import { HostLink } from './hostLink';
 import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
+import { driverNamed } from '../drivers';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -60,12 +61,19 @@ export async function runAgentProcess(): Promise<void> {
   let pty: PtySession | undefined;
   const scrollback = Math.min(spec.history, SCREEN_SCROLLBACK_LIMIT);
 
+  const driver = driverNamed(spec.driver);
+  const readsScreenState = Object.values(driver.states).some((patterns) => patterns.length > 0);
   const screen = new ScreenModel(
-    { version: VERSION, cols, rows, scrollback },
+    { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {
       reply: (data) => pty?.write(data),
       pause: () => pty?.pause(),
       resume: () => pty?.resume(),
+      state: (next) => {
+        if (state === 'exited') return;
+        state = next;
+        status();
+      },
     },
   );
   const status = () => link.status({ state, viewers: attach.viewerCount, recording: recorder?.file ?? null });
@@ -173,7 +181,8 @@ export async function runAgentProcess(): Promise<void> {
     process.exit(1);
   }
   if (spec.record) await startRecording(path.join(paths.recordings, `${id}.cast`));
-  state = 'working';
+  // A driver that reads the screen says when the program is ready; any other program is working while it runs.
+  if (!readsScreenState) state = 'working';
   link.start();
   process.on('SIGTERM', () => terminate(false));
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.

@@ -1,4 +1,5 @@
 /** Messages between the agent process's main thread and its screen-model worker. */
+import type { ScreenState, StatePatterns } from '../drivers/profile';
 
 export type ToScreen =
   | { t: 'write'; data: Uint8Array }
@@ -11,7 +12,9 @@ export type FromScreen =
   /** `prepared`: made ahead of time while the screen was quiet (for tests and logs). */
   | { t: 'snapshot'; id: number; data: string; cols: number; rows: number; prepared: boolean }
   | { t: 'reply'; data: string }
-  | { t: 'modes'; id: number; bracketedPaste: boolean };
+  | { t: 'modes'; id: number; bracketedPaste: boolean }
+  /** The driver's reading of the screen changed (idle only after it held for the settle time). */
+  | { t: 'state'; state: ScreenState };
 
 export interface ScreenWorkerData {
   /** Superkick's version, for the XTVERSION answer. */
@@ -21,4 +24,7 @@ export interface ScreenWorkerData {
   scrollback: number;
   /** After this long without output the attach snapshot is made ahead of time (default 300 ms). */
   prepareWhenQuietMs?: number;
+  /** The driver's screen patterns, and how long idle must hold. */
+  states: StatePatterns;
+  idleSettleMs: number;
 }

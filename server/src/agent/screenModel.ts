@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromScreen, ScreenWorkerData, ToScreen } from './screenMessages';
+import type { ScreenState } from '../drivers/profile';
 
 export interface Snapshot { data: string; cols: number; rows: number; prepared: boolean }
 
@@ -27,7 +28,7 @@ export class ScreenModel {
 
   constructor(
     options: ScreenWorkerData,
-    private readonly handlers: { reply: (data: string) => void; pause: () => void; resume: () => void },
+    private readonly handlers: { reply: (data: string) => void; pause: () => void; resume: () => void; state?: (state: ScreenState) => void },
     /** The bundled worker, next to the bundle that runs this. */
     workerFile = path.join(__dirname, 'screenWorker.js'),
   ) {
@@ -94,6 +95,9 @@ export class ScreenModel {
       }
       case 'reply':
         this.handlers.reply(message.data);
+        break;
+      case 'state':
+        this.handlers.state?.(message.state);
         break;
       case 'modes': {
         const resolve = this.modeRequests.get(message.id);

@@ -8,6 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Terminal } from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import type { FromScreen, ScreenWorkerData, ToScreen } from './screenMessages';
+import { compilePatterns, detectState } from '../drivers/detectState';
+import type { ScreenState } from '../drivers/profile';
 
 const init = workerData as ScreenWorkerData;
 const terminal = new Terminal({ cols: init.cols, rows: init.rows, scrollback: init.scrollback, allowProposedApi: true, logLevel: 'off' });
@@ -100,6 +102,56 @@ function changed(): void {
   prepareTimer.refresh();
 }
 
+/**
+ * The driver's state, read from the visible rows a little after the screen
+ * changes (at most every EVALUATE_AFTER_MS, never per byte; an unchanging
+ * screen costs nothing). Idle is reported only once it has held for the
+ * settle time, so a frame that flickers through an idle-looking screen does
+ * not count.
+ */
+const EVALUATE_AFTER_MS = 50;
+const patterns = compilePatterns(init.states);
+const readsStates = patterns.waiting.length + patterns.working.length + patterns.idle.length > 0;
+let reportedState: ScreenState | undefined;
+let idleSince = 0;
+let evaluation: NodeJS.Timeout | undefined;
+
+function scheduleEvaluation(delay = EVALUATE_AFTER_MS): void {
+  if (!readsStates || evaluation) return;
+  evaluation = setTimeout(evaluateState, delay);
+}
+
+function visibleText(): string {
+  const buffer = terminal.buffer.active;
+  const rows: string[] = [];
+  for (let y = 0; y < terminal.rows; y++) rows.push(buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '');
+  return rows.join('\n');
+}
+
+function evaluateState(): void {
+  evaluation = undefined;
+  if (pending > 0) {
+    scheduleEvaluation(); // Read the screen once the backlog is parsed.
+    return;
+  }
+  const state = detectState(visibleText(), patterns);
+  if (state !== 'idle') {
+    idleSince = 0;
+    if (state && state !== reportedState) report(state);
+    return;
+  }
+  if (reportedState === 'idle') return;
+  const now = Date.now();
+  if (!idleSince) idleSince = now;
+  if (now - idleSince >= init.idleSettleMs) report('idle');
+  else scheduleEvaluation(idleSince + init.idleSettleMs - now);
+}
+
+function report(state: ScreenState): void {
+  reportedState = state;
+  post({ t: 'state', state });
+}
+
 function snapshot(id: number, scrollback: number): FromScreen {
   if (prepared && prepared.generation === generation && prepared.scrollback === scrollback) {
     return { t: 'snapshot', id, data: prepared.data, cols: prepared.cols, rows: prepared.rows, prepared: true };
@@ -116,13 +168,17 @@ port.on('message', (message: ToScreen) => {
       terminal.write(message.data, () => {
         pending--;
         acknowledge(bytes);
+        scheduleEvaluation();
       });
       break;
     }
     case 'resize':
       changed();
       // After pending writes, so the resize lands where it happened in the stream.
-      afterPendingWrites(() => terminal.resize(message.cols, message.rows));
+      afterPendingWrites(() => {
+        terminal.resize(message.cols, message.rows);
+        scheduleEvaluation();
+      });
       break;
     case 'snapshot':
       afterPendingWrites(() => post(snapshot(message.id, message.scrollback)));

@@ -14,6 +14,7 @@ import type { Logger } from '../common/logger';
 import type { AgentLogReader } from './agentLogReader';
 import { VERSION } from '../common/version';
 import { frameExternal } from '../supervisor/untrustedText';
+import { DRIVERS } from '../drivers';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
@@ -229,5 +230,8 @@ function validateSpec(spec: unknown): void {
   requireString(s.name, 'name');
   if (!Array.isArray(s.args) || s.args.some((a) => typeof a !== 'string')) {
     throw new ResponseError(ErrorCode.InvalidParams, 'args must be a list of strings');
+  }
+  if (!DRIVERS.some((driver) => driver.name === s.driver)) {
+    throw new ResponseError(ErrorCode.InvalidParams, `unknown driver ${JSON.stringify(s.driver)}; drivers: ${DRIVERS.map((d) => d.name).join(', ')}`);
   }
 }

@@ -10,6 +10,7 @@ import { resolveCommand } from '../../common/commandPath';
 import { startDaemon } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
 import { AGENT_ENV, agentProcessMallocEnv } from '../../agent/agentEnv';
+import { DRIVERS, driverForCommand, driverNamed } from '../../drivers';
 import { cliEntry } from '../hostClient';
 import { attachTerminal } from '../attachClient';
 import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
@@ -19,7 +20,7 @@ import { printJson, withHost } from './withHost';
 interface AgentOptions {
   headless?: boolean;
   name?: string;
-  driver: string;
+  driver?: string;
   cwd?: string;
   history: string;
   record?: boolean;
@@ -36,7 +37,7 @@ export function registerAgent(program: Command): void {
     .argument('<command...>', 'the program and its arguments (put them after --)')
     .option('--headless', 'start it without a terminal of its own; attach later')
     .option('--name <name>', 'a name to refer to it by (default: the program name)')
-    .option('--driver <driver>', 'how to read its screen', 'command')
+    .option('--driver <driver>', `how to read its screen: ${DRIVERS.map((d) => d.name).join(', ')} (default: from the program name)`)
     .option('--cwd <dir>', 'working directory (default: here)')
     .option('--history <lines>', 'lines of history to keep', String(DEFAULT_HISTORY_LINES))
     .option('--record', 'write an asciicast recording from the start')
@@ -54,7 +55,7 @@ export function registerAgent(program: Command): void {
         args,
         cwd,
         name: options.name ?? path.basename(command),
-        driver: options.driver,
+        driver: (options.driver ? driverNamed(options.driver) : driverForCommand(command)).name,
         cols: process.stdout.columns || 80,
         rows: process.stdout.rows || 24,
         history,

@@ -1,0 +1,15 @@
+import type { DriverProfile } from './profile';
+
+/** Claude Code 2.1, as observed here (REAL-CLIS.md). */
+export const claude: DriverProfile = {
+  name: 'claude',
+  commands: ['claude', 'claude-code'],
+  states: {
+    waiting: ['Do you want to proceed\\?', '^\\s*❯ 1\\. Yes'],
+    working: ['esc to interrupt'],
+    idle: ['\\? for shortcuts'],
+  },
+  idleSettleMs: 300,
+  usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
+  verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @anthropic-ai/claude-code 2.1 against a fake model server' },
+};

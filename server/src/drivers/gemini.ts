@@ -1,0 +1,15 @@
+import type { DriverProfile } from './profile';
+
+/** Gemini CLI 0.61, as observed here (REAL-CLIS.md). */
+export const gemini: DriverProfile = {
+  name: 'gemini',
+  commands: ['gemini'],
+  states: {
+    waiting: ['Allow execution of', '^\\W*1\\. Allow once'],
+    working: ['esc to cancel'],
+    idle: ['Type your message or @path/to/file'],
+  },
+  idleSettleMs: 300,
+  usage: 'its screen (/stats) only; no session file with token counts',
+  verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @google/gemini-cli 0.61 against a fake model server' },
+};

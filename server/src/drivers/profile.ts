@@ -1,0 +1,31 @@
+/**
+ * A driver profile: what Superkick knows about one agent CLI, as data, so that
+ * a CLI that changes its screen needs a profile change, not a release.
+ */
+import type { AgentState } from '../protocol';
+
+/** Screen states a driver can recognise; `starting` and `exited` come from the process itself. */
+export type ScreenState = Extract<AgentState, 'working' | 'idle' | 'waiting'>;
+
+export interface StatePatterns {
+  /** A permission or choice prompt is up: never type into it. Checked first. */
+  waiting: string[];
+  /** The CLI is busy. Checked second. */
+  working: string[];
+  /** Ready for a new prompt. Checked last; must hold for `idleSettleMs` before it counts. */
+  idle: string[];
+}
+
+export interface DriverProfile {
+  name: string;
+  /** Program names (basenames) that select this driver when none is given. */
+  commands: string[];
+  /** Regular expressions (sources, multiline) over the visible screen text; empty: state is not read from the screen. */
+  states: StatePatterns;
+  /** How long an idle screen must stay idle before the agent counts as idle (a one-frame flicker never does). */
+  idleSettleMs: number;
+  /** Where its cost and token usage can be read, for the cost issue; `null` when the CLI exposes none. */
+  usage: string | null;
+  /** Which states were checked against the real program here, and which come from its documentation only. */
+  verified: { states: ScreenState[]; note: string };
+}
