@@ -11,35 +11,44 @@ import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 
-/** Moves through idle → working → waiting → idle, one step per submitted line (raw mode, so the test drives it). */
+/**
+ * Moves one step per submitted line (raw mode, so the test drives it), and
+ * shows each line it got: working → waiting (a permission prompt) → idle →
+ * working → idle.
+ */
 const FAKE_CLAUDE = `#!/usr/bin/env python3
 import os, sys, tty
 tty.setraw(0)
 RULE = '\\u2500' * 50
-def show(body, footer):
-    sys.stdout.write('\\x1b[2J\\x1b[H' + body + '\\r\\n\\r\\n' + RULE + '\\r\\n\\u276f \\r\\n' + RULE + '\\r\\n' + footer)
+def show(body, footer, got=''):
+    sys.stdout.write('\\x1b[2J\\x1b[H' + body + '\\r\\ngot: ' + got + '\\r\\n' + RULE + '\\r\\n\\u276f \\r\\n' + RULE + '\\r\\n' + footer)
     sys.stdout.flush()
-steps = [
-    ('\\u273d Pondering\\u2026 (1s)', '  esc to interrupt'),
-    ('\\u25cf Bash(rm -rf build)\\r\\n Do you want to proceed?\\r\\n \\u276f 1. Yes\\r\\n   2. No', ''),
-    ('\\u273b Worked for 2s', '  ? for shortcuts'),
-]
+    sys.stderr.flush()
+WORKING = ('\\u273d Pondering\\u2026 (1s)', '  esc to interrupt')
+WAITING = ('\\u25cf Bash(rm -rf build)\\r\\n Do you want to proceed?\\r\\n \\u276f 1. Yes\\r\\n   2. No', '')
+IDLE = ('\\u273b Worked for 2s', '  ? for shortcuts')
+steps = [WORKING, WAITING, IDLE, WORKING, IDLE]
 show('Welcome to a fake Claude', '  ? for shortcuts')
 line = b''
 while steps:
     line += os.read(0, 4096)
     if b'\\r' not in line:
         continue
+    got = line.decode(errors='replace').replace('\\r', '').replace('\\x1b', 'ESC')
     line = b''
+    with open(os.environ['FAKE_LOG'], 'a') as log:
+        log.write(got + '\\n')
     body, footer = steps.pop(0)
-    show(body, footer)
+    show(body, footer, got)
 os.read(0, 1)
 `;
 
 describe('driver state', () => {
   const sandbox = new Sandbox();
   const bin = path.join(sandbox.work, 'bin');
-  const env = { PATH: `${bin}:${process.env.PATH}` };
+  const received = path.join(sandbox.work, 'received.txt');
+  const env = { PATH: `${bin}:${process.env.PATH}`, FAKE_LOG: received };
+  const lines = () => (fs.existsSync(received) ? fs.readFileSync(received, 'utf8').split('\n').filter(Boolean) : []);
   let watch: HostWatch;
   before(async () => {
     fs.mkdirSync(bin);
@@ -52,18 +61,63 @@ describe('driver state', () => {
     await sandbox.cleanup();
   });
 
-  it('picks the claude driver from the program name and follows its screens', async () => {
+  it('picks the claude driver, follows its screens, and types queued text only when it is idle', async () => {
     const id = (await sandbox.runOk(['agent', '--headless', '--', 'claude'], { env })).trim();
     const started = await watch.until(id, (r) => r.state === 'idle', 'idle after start-up');
     assert.equal(started.driver, 'claude');
-    await sandbox.runOk(['inject', id, 'fix the bug'], { env });
+
+    // Idle: a queued message goes in at once.
+    const first = JSON.parse(await sandbox.runOk(['inject', id, '--json', 'fix the bug'], { env }));
+    assert.equal(first.queued, true);
     await watch.until(id, (r) => r.state === 'working', 'working on the prompt');
-    await sandbox.runOk(['inject', id, 'go on'], { env });
+    assert.deepEqual(lines(), ['fix the bug']);
+
+    // Working: it waits in the queue.
+    const second = JSON.parse(await sandbox.runOk(['inject', id, '--json', 'queued while busy'], { env }));
+    assert.equal(second.position, 1);
+    // A person answers; the permission prompt comes up. Still nothing from the queue.
+    await sandbox.runOk(['inject', id, '--now', 'go on'], { env });
     await watch.until(id, (r) => r.state === 'waiting', 'a permission prompt');
-    await sandbox.runOk(['inject', id, '1'], { env });
+    const queued = JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env }));
+    assert.deepEqual(queued.map((m: { text: string }) => m.text), ['queued while busy']);
+    assert.deepEqual(lines(), ['fix the bug', 'go on'], 'nothing was typed into the prompt');
+
+    // The person approves; once idle, the queue delivers.
+    await sandbox.runOk(['inject', id, '--now', '1'], { env });
+    await watch.until(id, (r) => r.state === 'working', 'working on the queued message');
+    assert.deepEqual(lines(), ['fix the bug', 'go on', '1', 'queued while busy']);
+    await sandbox.runOk(['inject', id, '--now', 'done'], { env });
     await watch.until(id, (r) => r.state === 'idle', 'idle again');
+    assert.deepEqual(JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env })), []);
     const listed = await sandbox.runOk(['list'], { env });
     assert.match(listed, new RegExp(`${id}\\s+claude\\s+claude\\s+idle`));
+    await sandbox.runOk(['stop', id, '--force']);
+  });
+
+  it('keeps queued messages through a host kill -9 and delivers them once', async () => {
+    fs.rmSync(received, { force: true });
+    const id = (await sandbox.runOk(['agent', '--headless', '--', 'claude'], { env })).trim();
+    await watch.until(id, (r) => r.state === 'idle', 'idle after start-up');
+    await sandbox.runOk(['inject', id, 'start'], { env });
+    await watch.until(id, (r) => r.state === 'working', 'working');
+    await sandbox.runOk(['inject', id, '--dedupe', 'ci', 'CI failed (old)'], { env });
+    await sandbox.runOk(['inject', id, '--dedupe', 'ci', 'CI failed (new)'], { env });
+    await sandbox.runOk(['inject', id, '--priority', '5', 'urgent first'], { env });
+
+    watch.close();
+    process.kill(sandbox.hostPid()!, 'SIGKILL');
+    await sandbox.runOk(['list'], { env }); // a new host
+    watch = await HostWatch.open(sandbox.dir);
+    await watch.until(id, (r) => r.connected, 'the agent back');
+    const queued = JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env }));
+    assert.deepEqual(queued.map((m: { text: string }) => m.text), ['urgent first', 'CI failed (new)'], 'priority order, and the repeated event once');
+
+    await sandbox.runOk(['inject', id, '--now', 'go on'], { env });
+    await watch.until(id, (r) => r.state === 'waiting', 'a permission prompt');
+    await sandbox.runOk(['inject', id, '--now', '1'], { env });
+    await watch.until(id, (r) => r.state === 'working', 'working on the queue');
+    assert.deepEqual(lines(), ['start', 'go on', '1', 'urgent first CI failed (new)'], 'one submission, newlines folded for a program without bracketed paste');
+    assert.deepEqual(JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env })), []);
     await sandbox.runOk(['stop', id, '--force']);
   });
 

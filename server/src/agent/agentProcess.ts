@@ -21,7 +21,7 @@ import { AsciicastRecorder } from './recorder';
 import { HostLink } from './hostLink';
 import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
-import { driverNamed } from '../drivers';
+import { driverNamed, readsScreenState } from '../drivers';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -62,7 +62,6 @@ export async function runAgentProcess(): Promise<void> {
   const scrollback = Math.min(spec.history, SCREEN_SCROLLBACK_LIMIT);
 
   const driver = driverNamed(spec.driver);
-  const readsScreenState = Object.values(driver.states).some((patterns) => patterns.length > 0);
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {
@@ -182,7 +181,7 @@ export async function runAgentProcess(): Promise<void> {
   }
   if (spec.record) await startRecording(path.join(paths.recordings, `${id}.cast`));
   // A driver that reads the screen says when the program is ready; any other program is working while it runs.
-  if (!readsScreenState) state = 'working';
+  if (!readsScreenState(driver)) state = 'working';
   link.start();
   process.on('SIGTERM', () => terminate(false));
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.

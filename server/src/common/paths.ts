@@ -18,6 +18,7 @@ export interface SuperkickPaths {
   hostKey: string;
   state: string;
   agentsState: string;
+  queues: string;
   exits: string;
   screens: string;
   logs: string;
@@ -43,6 +44,7 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     hostKey: path.join(auth, 'host.key'),
     state,
     agentsState: path.join(state, 'agents.json'),
+    queues: path.join(state, 'queues.json'),
     exits: path.join(state, 'exits'),
     screens: path.join(state, 'screens'),
     logs,

@@ -22,3 +22,8 @@ export function driverForCommand(program: string): DriverProfile {
   const base = path.basename(program);
   return DRIVERS.find((driver) => driver.commands.includes(base)) ?? command;
 }
+
+/** Whether the driver reads states from the screen (a plain `command` does not). */
+export function readsScreenState(driver: DriverProfile): boolean {
+  return driver.states.waiting.length + driver.states.working.length + driver.states.idle.length > 0;
+}

@@ -15,11 +15,13 @@ import type { AgentLogReader } from './agentLogReader';
 import { VERSION } from '../common/version';
 import { frameExternal } from '../supervisor/untrustedText';
 import { DRIVERS } from '../drivers';
+import type { InjectionQueue } from '../supervisor/injectionQueue';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
 export interface SessionContext {
   registry: AgentRegistry;
+  queue: InjectionQueue;
   clientToken: string;
   hostKey: string;
   log: Logger;
@@ -108,8 +110,20 @@ export class ClientSession {
         requireString(params.external.source, 'external.source');
         text = frameExternal(text, params.external, crypto.randomBytes(4).toString('hex'));
       }
-      const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit: params.submit !== false });
-      return { id: agent.id, bytes: result.bytes };
+      const submit = params.submit !== false;
+      if (params.now) {
+        const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit });
+        return { id: agent.id, queued: false, messageId: null, position: null, bytes: result.bytes };
+      }
+      if (agent.state === 'exited') throw new ResponseError(ErrorCode.AgentGone, `agent ${agent.id} has exited; nothing can be queued for it`);
+      const { message, position } = this.ctx.queue.enqueue(agent.id, { ...params, text, submit, source: params.source || (this.principal?.kind === 'agent' ? 'agent' : 'cli') });
+      this.ctx.queue.agentChanged(registry.record(agent.id));
+      return { id: agent.id, queued: true, messageId: message.id, position, bytes: null };
+    });
+
+    this.request(Host.ListQueue.type, (params) => {
+      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
+      return this.ctx.queue.pending(agent.id);
     });
 
     this.request(Host.StopAgent.type, async (params) => {

@@ -16,6 +16,8 @@ import { AgentStore } from './agentStore';
 import { AgentLogReader } from './agentLogReader';
 import { ClientSession } from './clientSession';
 import { AgentRegistry } from '../supervisor/agentRegistry';
+import { InjectionQueue } from '../supervisor/injectionQueue';
+import { AgentLink } from '../protocol';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -48,6 +50,14 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const store = new AgentStore(paths.agentsState, log);
     const registry = new AgentRegistry(store, paths, log);
     registry.reconcile();
+    const queue = new InjectionQueue(
+      paths.queues,
+      async (agentId, text, submit) => {
+        await registry.link(agentId).sendRequest(AgentLink.AgentInput.type, { text, submit });
+      },
+      log,
+    );
+    registry.on('changed', ({ record, removed }) => (removed ? queue.discard(record.id) : queue.agentChanged(record)));
     // Catch agent processes that die while disconnected (started before a restart and killed before re-registering).
     const sweep = setInterval(() => registry.reconcile(), 30_000);
     sweep.unref();
@@ -61,6 +71,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       try {
         new ClientSession(socket, {
           registry,
+          queue,
           clientToken,
           hostKey,
           log,

@@ -45,13 +45,52 @@ export namespace ResolveAgent {
 }
 
 /**
- * Client → host. Type text into an agent. With `external`, the text is outside
- * content: the host sanitizes it and frames it with its origin first.
+ * Client → host. Give an agent text. It joins the agent's injection queue and
+ * is typed in when the driver says the agent is idle (never while a prompt is
+ * waiting), highest priority first, then in arrival order; `now` types it at
+ * once instead. With `external`, the text is outside content: the host
+ * sanitizes it and frames it with its origin first.
  */
 export namespace InjectAgent {
   export const method = 'superkick/agents/inject' as const;
-  export interface Params { agent: string; text: string; submit: boolean; external?: ExternalOrigin; }
-  export interface Result { id: string; bytes: number; }
+  export interface Params {
+    agent: string;
+    text: string;
+    submit: boolean;
+    external?: ExternalOrigin;
+    now?: boolean;
+    /** Higher goes first; default 0. */
+    priority?: number;
+    /** A queued message with the same key is replaced, so a repeated event is delivered once. */
+    dedupeKey?: string;
+    /** Dropped if still undelivered after this long. */
+    expiresInMs?: number;
+    /** Who queued it (a person, a monitor). */
+    source?: string;
+  }
+  export interface Result { id: string; queued: boolean; messageId: string | null; position: number | null; bytes: number | null; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+export interface QueuedMessage {
+  id: string;
+  agentId: string;
+  text: string;
+  submit: boolean;
+  source: string;
+  priority: number;
+  dedupeKey: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  /** Arrival order, across restarts. */
+  seq: number;
+}
+
+/** Client → host. An agent's undelivered messages, in delivery order. */
+export namespace ListQueue {
+  export const method = 'superkick/agents/queue' as const;
+  export interface Params { agent: string; }
+  export type Result = QueuedMessage[];
   export const type = new RequestType<Params, Result, void>(method);
 }
 

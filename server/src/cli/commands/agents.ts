@@ -5,9 +5,32 @@ import { Host } from '../../protocol';
 import { UserError } from '../../common/userError';
 import { attachTerminal } from '../attachClient';
 import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
-import { agentsTable, plainText, shellExitCode } from '../format';
+import { age, agentsTable, plainText, shellExitCode, table } from '../format';
 import { reportOutcome } from './agent';
 import { printJson, withHost } from './withHost';
+
+interface InjectOptions {
+  now?: boolean;
+  submit: boolean;
+  priority?: string;
+  dedupe?: string;
+  expires?: string;
+  external?: string;
+  author?: string;
+  url?: string;
+  json?: boolean;
+}
+
+function wholeNumber(value: string, option: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new UserError(`${option} must be a whole number, not "${value}"`);
+  return number;
+}
+
+function oneLine(text: string, width = 60): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
 
 export function registerAgentCommands(program: Command): void {
   program
@@ -45,19 +68,46 @@ export function registerAgentCommands(program: Command): void {
 
   program
     .command('inject')
-    .description('type text into an agent, then Enter')
+    .description('give an agent text: queued, and typed in (then Enter) when the agent is idle')
     .argument('<agent>', 'id or name')
     .argument('<text...>', 'the text')
+    .option('--now', 'type it at once, whatever the agent is doing')
     .option('--no-submit', 'type the text without pressing Enter')
+    .option('--priority <n>', 'higher goes first (default 0)')
+    .option('--dedupe <key>', 'replace a queued message with the same key')
+    .option('--expires <seconds>', 'drop it if not delivered by then')
     .option('--external <source>', 'the text comes from outside (an issue, a log, a message): sanitize it and frame it as such')
     .option('--author <author>', 'with --external: who wrote it')
     .option('--url <url>', 'with --external: where it is')
     .option('--json', 'machine-readable output')
-    .action(async (agent: string, words: string[], options: { submit: boolean; json?: boolean; external?: string; author?: string; url?: string }) => {
+    .action(async (agent: string, words: string[], options: InjectOptions) => {
       if ((options.author || options.url) && !options.external) throw new UserError('--author and --url describe outside content: use them with --external SOURCE');
       const external = options.external ? { source: options.external, author: options.author, url: options.url } : undefined;
-      const result = await withHost((host) => host.connection.sendRequest(Host.InjectAgent.type, { agent, text: words.join(' '), submit: options.submit, external }));
+      const params = {
+        agent,
+        text: words.join(' '),
+        submit: options.submit,
+        external,
+        now: Boolean(options.now),
+        priority: options.priority === undefined ? undefined : wholeNumber(options.priority, '--priority'),
+        dedupeKey: options.dedupe,
+        expiresInMs: options.expires === undefined ? undefined : wholeNumber(options.expires, '--expires') * 1000,
+      };
+      const result = await withHost((host) => host.connection.sendRequest(Host.InjectAgent.type, params));
       if (options.json) printJson(result);
+      else if (result.queued) console.log(`queued for ${result.id} (position ${result.position}); it is typed in when the agent is idle`);
+    });
+
+  program
+    .command('queue')
+    .description("an agent's undelivered messages, in delivery order")
+    .argument('<agent>', 'id or name')
+    .option('--json', 'machine-readable output')
+    .action(async (agent: string, options: { json?: boolean }) => {
+      const messages = await withHost((host) => host.connection.sendRequest(Host.ListQueue.type, { agent }));
+      if (options.json) printJson(messages);
+      else if (!messages.length) console.log('nothing queued');
+      else console.log(table(['ID', 'PRIORITY', 'SOURCE', 'AGE', 'TEXT'], messages.map((m) => [m.id, String(m.priority), m.source, age(m.createdAt), oneLine(m.text)])));
     });
 
   program
