@@ -19,6 +19,7 @@ import { AttachServer } from './attachServer';
 import { PtySession, type PtyExit } from './ptySession';
 import { AsciicastRecorder } from './recorder';
 import { HostLink } from './hostLink';
+import { Typist } from './typist';
 import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
@@ -82,7 +83,10 @@ export async function runAgentProcess(): Promise<void> {
     screen,
     scrollback,
     log,
-    onInput: (data) => pty?.write(data),
+    onInput: (data) => {
+      pty?.write(data);
+      typist.personTyped(data);
+    },
     onResize: (newCols, newRows) => {
       cols = newCols;
       rows = newRows;
@@ -112,8 +116,11 @@ export async function runAgentProcess(): Promise<void> {
     return current?.file ?? null;
   };
 
+  const typist = new Typist((data) => pty?.write(data), screen);
+
   const relay = (data: Buffer) => {
     attach.output(data);
+    typist.output();
     screen.write(data);
     outputLog.write(data);
     if (recordingHold) recordingHold.push(data);
@@ -161,11 +168,7 @@ export async function runAgentProcess(): Promise<void> {
         recording: recorder?.file ?? null,
         createdAt,
       }),
-      input: async ({ text, submit }) => {
-        const data = (await typedForm(text, screen)) + (submit ? '\r' : '');
-        pty?.write(data);
-        return { bytes: Buffer.byteLength(data) };
-      },
+      input: ({ text, submit, queued }) => typist.type(text, submit, queued),
       terminate: ({ force }) => terminate(force),
       record: async ({ stop, path: file }) => (stop ? { path: await stopRecording() } : (await startRecording(file), { path: file })),
     },
@@ -187,13 +190,6 @@ export async function runAgentProcess(): Promise<void> {
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.
   signalReady({ ok: true, pid: process.pid, socket: agentSocketPath(paths, id) });
   log.info('agent', `started ${spec.command} (pid ${pty.pid}) in ${spec.cwd}`);
-}
-
-/** How text is typed so that a newline in it never presses Enter (see AgentInput). */
-async function typedForm(text: string, screen: ScreenModel): Promise<string> {
-  if (!text.includes('\n')) return text;
-  if ((await screen.modes()).bracketedPaste) return `\x1b[200~${text}\x1b[201~`;
-  return text.replace(/\n+/g, ' ');
 }
 
 function writeExitFile(dir: string, id: string, report: AgentLink.AgentExited.Params): void {

@@ -112,7 +112,7 @@ export class ClientSession {
       }
       const submit = params.submit !== false;
       if (params.now) {
-        const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit });
+        const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit, queued: false });
         return { id: agent.id, queued: false, messageId: null, position: null, bytes: result.bytes };
       }
       if (agent.state === 'exited') throw new ResponseError(ErrorCode.AgentGone, `agent ${agent.id} has exited; nothing can be queued for it`);

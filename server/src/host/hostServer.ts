@@ -53,7 +53,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const queue = new InjectionQueue(
       paths.queues,
       async (agentId, text, submit) => {
-        await registry.link(agentId).sendRequest(AgentLink.AgentInput.type, { text, submit });
+        const result = await registry.link(agentId).sendRequest(AgentLink.AgentInput.type, { text, submit, queued: true });
+        return !result.deferred;
       },
       log,
     );

@@ -39,12 +39,15 @@ export namespace AgentExited {
 /**
  * Host → agent process. Type text into the pty. A newline inside `text` never
  * acts as Enter: multi-line text goes in as a bracketed paste when the program
- * turned that on, else with its newlines folded to spaces.
+ * turned that on, else with its newlines folded to spaces. Enter follows once
+ * the program has echoed the text. `queued` text never clobbers a person's
+ * draft: it waits for it, then puts it back.
  */
 export namespace AgentInput {
   export const method = 'superkick/agent/input' as const;
-  export interface Params { text: string; submit: boolean; }
-  export interface Result { bytes: number; }
+  export interface Params { text: string; submit: boolean; queued: boolean; }
+  /** `deferred`: a person submitted their own draft first; nothing was typed, try again at the next idle. */
+  export interface Result { bytes: number; deferred: boolean; }
   export const type = new RequestType<Params, Result, void>(method);
 }
 

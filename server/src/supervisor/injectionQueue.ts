@@ -21,7 +21,8 @@ const JOIN_SEPARATOR = '\n\n';
 /** If an agent stays idle this long after a delivery (the program ignored it), the queue goes on. */
 const DELIVERY_SETTLE_MS = 10_000;
 
-export type Deliver = (agentId: string, text: string, submit: boolean) => Promise<void>;
+/** Types the text in; false when the agent deferred it (a person was typing), to be tried at its next idle. */
+export type Deliver = (agentId: string, text: string, submit: boolean) => Promise<boolean>;
 
 interface StoreFile { version: 1; seq: number; messages: QueuedMessage[] }
 
@@ -102,7 +103,10 @@ export class InjectionQueue {
     this.delivering.add(agentId);
     try {
       const text = batch.map((m) => m.text).join(JOIN_SEPARATOR);
-      await this.deliver(agentId, text, batch.some((m) => m.submit));
+      if (!(await this.deliver(agentId, text, batch.some((m) => m.submit)))) {
+        this.log.info('host.queue', `${agentId} deferred ${batch.length} message(s): a person submitted their own text first`);
+        return;
+      }
       const ids = new Set(batch.map((m) => m.id));
       this.messages = this.messages.filter((m) => !ids.has(m.id));
       this.save();
