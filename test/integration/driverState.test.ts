@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
+import { TestViewer } from '../helpers/testViewer';
+import { Host } from '../../server/src/protocol';
 
 /**
  * Moves one step per submitted line (raw mode, so the test drives it), and
@@ -33,6 +35,8 @@ line = b''
 while steps:
     line += os.read(0, 4096)
     if b'\\r' not in line:
+        sys.stdout.write('\\x1b7\\x1b[4;1H\\u276f ' + line.decode(errors='replace') + '\\x1b8')  # echo the draft in the input box
+        sys.stdout.flush()
         continue
     got = line.decode(errors='replace').replace('\\r', '').replace('\\x1b', 'ESC')
     line = b''
@@ -118,6 +122,30 @@ describe('driver state', () => {
     await watch.until(id, (r) => r.state === 'working', 'working on the queue');
     assert.deepEqual(lines(), ['start', 'go on', '1', 'urgent first CI failed (new)'], 'one submission, newlines folded for a program without bracketed paste');
     assert.deepEqual(JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env })), []);
+    await sandbox.runOk(['stop', id, '--force']);
+  });
+
+  it('lets a person finish their draft before queued text goes in', async () => {
+    fs.rmSync(received, { force: true });
+    const id = (await sandbox.runOk(['agent', '--headless', '--', 'claude'], { env })).trim();
+    await watch.until(id, (r) => r.state === 'idle', 'idle after start-up');
+    const resolved = await watch.connection.sendRequest(Host.ResolveAgent.type, { agent: id });
+    const person = await TestViewer.connect(resolved.record.attachSocket!, resolved.attachToken!);
+    await person.until(() => (person.snapshots().length ? true : undefined), 'the attach snapshot');
+    person.type('my own words');
+    await person.untilOutput('my own words'); // echoed: the agent has seen the person's keys
+    // Due at once (the agent is idle), but a draft is open: the queue must wait for the person.
+    const queued = JSON.parse(await sandbox.runOk(['inject', id, '--json', 'queued note'], { env }));
+    assert.equal(queued.queued, true);
+    person.type('\r');
+    await watch.until(id, (r) => r.state === 'working', 'working on what the person sent');
+    assert.deepEqual(lines(), ['my own words'], 'the person\'s text went in whole, with nothing typed over it');
+    await sandbox.runOk(['inject', id, '--now', 'go on'], { env });
+    await watch.until(id, (r) => r.state === 'waiting', 'a permission prompt');
+    await sandbox.runOk(['inject', id, '--now', '1'], { env });
+    await watch.until(id, (r) => r.state === 'working', 'working on the queued note');
+    assert.deepEqual(lines(), ['my own words', 'go on', '1', 'queued note']);
+    person.close();
     await sandbox.runOk(['stop', id, '--force']);
   });
 
