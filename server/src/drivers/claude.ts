@@ -10,6 +10,7 @@ export const claude: DriverProfile = {
     idle: ['\\? for shortcuts'],
   },
   idleSettleMs: 300,
+  mcp: 'claude-mcp-config',
   usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @anthropic-ai/claude-code 2.1 against a fake model server' },
 };

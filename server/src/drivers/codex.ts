@@ -13,6 +13,7 @@ export const codex: DriverProfile = {
     idle: ['› Ask Codex to do anything'],
   },
   idleSettleMs: 300,
+  mcp: 'codex-config-flags',
   usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @openai/codex 0.169 against a fake model server' },
 };

@@ -6,6 +6,7 @@ export const command: DriverProfile = {
   commands: [],
   states: { waiting: [], working: [], idle: [] },
   idleSettleMs: 300,
+  mcp: 'none',
   usage: null,
   verified: { states: [], note: 'no screen states: a plain program is working until it exits' },
 };

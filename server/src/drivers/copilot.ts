@@ -13,6 +13,7 @@ export const copilot: DriverProfile = {
     idle: ['Enter @ to mention files', 'Type @ to mention files'],
   },
   idleSettleMs: 300,
+  mcp: 'copilot-additional-config',
   usage: null,
   verified: { states: [], note: 'not verified: Copilot needs a GitHub sign-in, unavailable on this machine; patterns from its documentation' },
 };

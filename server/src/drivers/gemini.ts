@@ -10,6 +10,7 @@ export const gemini: DriverProfile = {
     idle: ['Type your message or @path/to/file'],
   },
   idleSettleMs: 300,
+  mcp: 'gemini-system-settings',
   usage: 'its screen (/stats) only; no session file with token counts',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @google/gemini-cli 0.61 against a fake model server' },
 };

@@ -10,6 +10,7 @@ export const goose: DriverProfile = {
     idle: ['^\\s*\\( O\\)>', '^\\s*>\\s*$'],
   },
   idleSettleMs: 300,
+  mcp: 'goose-extension',
   usage: null,
   verified: { states: [], note: 'not verified: Goose is not on npm and could not be installed here; patterns from its documentation' },
 };

@@ -3,6 +3,7 @@
  * a CLI that changes its screen needs a profile change, not a release.
  */
 import type { AgentState } from '../protocol';
+import type { McpHandOffKind } from './mcpHandOff';
 
 /** Screen states a driver can recognise; `starting` and `exited` come from the process itself. */
 export type ScreenState = Extract<AgentState, 'working' | 'idle' | 'waiting'>;
@@ -24,6 +25,8 @@ export interface DriverProfile {
   states: StatePatterns;
   /** How long an idle screen must stay idle before the agent counts as idle (a one-frame flicker never does). */
   idleSettleMs: number;
+  /** How it is handed the Superkick MCP server (see mcpHandOff.ts). */
+  mcp: McpHandOffKind;
   /** Where its cost and token usage can be read, for the cost issue; `null` when the CLI exposes none. */
   usage: string | null;
   /** Which states were checked against the real program here, and which come from its documentation only. */

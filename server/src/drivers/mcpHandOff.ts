@@ -1,0 +1,92 @@
+/**
+ * How each CLI is handed the Superkick MCP server (`superkick mcp`, a stdio
+ * server each agent CLI starts itself). The profile names the way; this
+ * module spells out the arguments, environment and files for it. Applied at
+ * launch once `superkick mcp` exists (supervision-loop issue).
+ */
+import * as path from 'node:path';
+import type { DriverProfile } from './profile';
+
+export type McpHandOffKind = 'claude-mcp-config' | 'codex-config-flags' | 'gemini-system-settings' | 'copilot-additional-config' | 'goose-extension' | 'none';
+
+export interface McpServerCommand {
+  command: string;
+  args: string[];
+  /** Variables the server needs from the agent's environment (its identity and token). */
+  envNames: string[];
+}
+
+export interface McpHandOff {
+  /** Put before the user's own arguments. */
+  args: string[];
+  env: Record<string, string>;
+  /** Files to write (0600) before launch. */
+  files: Array<{ path: string; contents: string }>;
+}
+
+/** The server's name as the CLIs see it; tools appear as e.g. `mcp__superkick__<tool>`. */
+export const MCP_SERVER_NAME = 'superkick';
+
+/** TOML basic string (Codex `-c key=value` takes TOML values). */
+const toml = (value: string) => JSON.stringify(value);
+const tomlArray = (values: string[]) => `[${values.map(toml).join(', ')}]`;
+
+/**
+ * @param dir a private directory for this agent's generated files
+ */
+export function mcpHandOff(driver: DriverProfile, server: McpServerCommand, dir: string): McpHandOff {
+  const stdio = { command: server.command, args: server.args };
+  switch (driver.mcp) {
+    case 'claude-mcp-config': {
+      // No dialog with --mcp-config (a project .mcp.json would ask); the tools are pre-allowed so calls never stop at "Do you want to proceed?".
+      const file = path.join(dir, 'claude-mcp.json');
+      return {
+        args: ['--mcp-config', file, '--allowedTools', `mcp__${MCP_SERVER_NAME}`],
+        env: {},
+        files: [{ path: file, contents: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { type: 'stdio', ...stdio } } }, null, 2) }],
+      };
+    }
+    case 'codex-config-flags': {
+      // Codex passes MCP servers only an allowlist of variables: ours must be named in env_vars.
+      const key = `mcp_servers.${MCP_SERVER_NAME}`;
+      return {
+        args: [
+          '-c', `${key}.command=${toml(server.command)}`,
+          '-c', `${key}.args=${tomlArray(server.args)}`,
+          '-c', `${key}.env_vars=${tomlArray(server.envNames)}`,
+          '-c', `${key}.default_tools_approval_mode=${toml('approve')}`,
+        ],
+        env: {},
+        files: [],
+      };
+    }
+    case 'gemini-system-settings': {
+      // Gemini drops variables whose names look secret (TOKEN, KEY) unless listed; `trust` skips the per-call prompt.
+      const file = path.join(dir, 'gemini-settings.json');
+      const env = Object.fromEntries(server.envNames.map((name) => [name, `$${name}`]));
+      return {
+        args: [],
+        env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: file },
+        files: [{ path: file, contents: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { ...stdio, env, trust: true } } }, null, 2) }],
+      };
+    }
+    case 'copilot-additional-config': {
+      const file = path.join(dir, 'copilot-mcp.json');
+      const env = Object.fromEntries(server.envNames.map((name) => [name, `\${${name}}`]));
+      return {
+        args: ['--additional-mcp-config', `@${file}`],
+        env: {},
+        files: [{ path: file, contents: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { type: 'local', ...stdio, env, tools: ['*'] } } }, null, 2) }],
+      };
+    }
+    case 'goose-extension':
+      // Goose starts the extension with its own environment, which includes the agent's.
+      return { args: ['--with-extension', [server.command, ...server.args].map(shellWord).join(' ')], env: {}, files: [] };
+    case 'none':
+      return { args: [], env: {}, files: [] };
+  }
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
