@@ -5,6 +5,7 @@ import { UserError } from '../common/userError';
 import { registerServer } from './commands/server';
 import { registerAgent } from './commands/agent';
 import { registerAgentCommands } from './commands/agents';
+import { registerDoctor } from './commands/doctor';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -15,6 +16,7 @@ const program = new Command('superkick')
 registerServer(program);
 registerAgent(program);
 registerAgentCommands(program);
+registerDoctor(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

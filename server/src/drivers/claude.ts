@@ -12,5 +12,6 @@ export const claude: DriverProfile = {
   idleSettleMs: 300,
   mcp: 'claude-mcp-config',
   usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
+  observedVersion: '2.1',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @anthropic-ai/claude-code 2.1 against a fake model server' },
 };

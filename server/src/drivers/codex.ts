@@ -15,5 +15,6 @@ export const codex: DriverProfile = {
   idleSettleMs: 300,
   mcp: 'codex-config-flags',
   usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
+  observedVersion: '0.169',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @openai/codex 0.169 against a fake model server' },
 };

@@ -8,5 +8,6 @@ export const command: DriverProfile = {
   idleSettleMs: 300,
   mcp: 'none',
   usage: null,
+  observedVersion: null,
   verified: { states: [], note: 'no screen states: a plain program is working until it exits' },
 };

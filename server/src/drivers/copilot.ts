@@ -15,5 +15,6 @@ export const copilot: DriverProfile = {
   idleSettleMs: 300,
   mcp: 'copilot-additional-config',
   usage: null,
+  observedVersion: null,
   verified: { states: [], note: 'not verified: Copilot needs a GitHub sign-in, unavailable on this machine; patterns from its documentation' },
 };

@@ -12,5 +12,6 @@ export const gemini: DriverProfile = {
   idleSettleMs: 300,
   mcp: 'gemini-system-settings',
   usage: 'its screen (/stats) only; no session file with token counts',
+  observedVersion: '0.61',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @google/gemini-cli 0.61 against a fake model server' },
 };

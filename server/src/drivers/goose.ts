@@ -12,5 +12,6 @@ export const goose: DriverProfile = {
   idleSettleMs: 300,
   mcp: 'goose-extension',
   usage: null,
+  observedVersion: null,
   verified: { states: [], note: 'not verified: Goose is not on npm and could not be installed here; patterns from its documentation' },
 };

@@ -31,4 +31,6 @@ export interface DriverProfile {
   usage: string | null;
   /** Which states were checked against the real program here, and which come from its documentation only. */
   verified: { states: ScreenState[]; note: string };
+  /** The version whose screens the patterns were taken from (`doctor` warns when the installed one differs); null when never observed. */
+  observedVersion: string | null;
 }
