@@ -9,7 +9,7 @@ export const claude: DriverProfile = {
     working: ['esc to interrupt'],
     idle: ['\\? for shortcuts'],
   },
-  idleSettleMs: 300,
+  idleSettleMs: 150,
   mcp: 'claude-mcp-config',
   usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
   observedVersion: '2.1',

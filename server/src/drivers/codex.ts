@@ -12,7 +12,7 @@ export const codex: DriverProfile = {
     working: ['esc to interrupt'],
     idle: ['› Ask Codex to do anything'],
   },
-  idleSettleMs: 300,
+  idleSettleMs: 150,
   mcp: 'codex-config-flags',
   usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
   observedVersion: '0.169',

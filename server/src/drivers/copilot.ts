@@ -12,7 +12,7 @@ export const copilot: DriverProfile = {
     working: ['Esc to cancel', 'esc to cancel'],
     idle: ['Enter @ to mention files', 'Type @ to mention files'],
   },
-  idleSettleMs: 300,
+  idleSettleMs: 150,
   mcp: 'copilot-additional-config',
   usage: null,
   observedVersion: null,

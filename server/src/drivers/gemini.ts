@@ -9,7 +9,7 @@ export const gemini: DriverProfile = {
     working: ['esc to cancel'],
     idle: ['Type your message or @path/to/file'],
   },
-  idleSettleMs: 300,
+  idleSettleMs: 150,
   mcp: 'gemini-system-settings',
   usage: 'its screen (/stats) only; no session file with token counts',
   observedVersion: '0.61',

@@ -9,7 +9,7 @@ export const goose: DriverProfile = {
     working: ['Ctrl\\+C to interrupt', 'thinking'],
     idle: ['^\\s*\\( O\\)>', '^\\s*>\\s*$'],
   },
-  idleSettleMs: 300,
+  idleSettleMs: 150,
   mcp: 'goose-extension',
   usage: null,
   observedVersion: null,
