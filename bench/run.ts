@@ -5,7 +5,7 @@
  * missed target or a failed workload never fails the run.
  *
  * BENCH_MB=20 npm run bench   # quicker throughput runs (default 200 MB each)
- * BENCH_ONLY=echo,memory      # a subset: throughput, attach, echo, memory
+ * BENCH_ONLY=echo,memory      # a subset: throughput, attach, echo, memory, injection
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,8 +18,9 @@ import { runThroughput } from './throughput';
 import { runAttachTime } from './attachTime';
 import { runEcho } from './echo';
 import { runMemory } from './memory';
+import { runInjection } from './injection';
 
-const WORKLOADS = ['throughput', 'attach', 'echo', 'memory'] as const;
+const WORKLOADS = ['throughput', 'attach', 'echo', 'memory', 'injection'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function selected(): Set<Workload> {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   await stage('attach', () => runAttachTime(sk, tmux, dir, serve));
   await stage('echo', () => runEcho(sk, tmux));
   await stage('memory', () => runMemory(dir, serve));
+  await stage('injection', () => runInjection(sk, dir));
 
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   log(`bench took ${((now() - started) / 1000).toFixed(0)} s`);

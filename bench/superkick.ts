@@ -68,6 +68,12 @@ export class SuperkickWorld {
     return { ...process.env, SUPERKICK_DIR: this.dir, HOME: path.dirname(this.dir), TERM: 'xterm-256color' };
   }
 
+  /** The bench's own client connection to the host. */
+  get connection(): MessageConnection {
+    if (!this.host) throw new Error('the bench is not connected to its host');
+    return this.host;
+  }
+
   hostPid(): number | undefined {
     try {
       const pid = Number(fs.readFileSync(path.join(this.dir, 'run', 'host.lock'), 'utf8').trim());

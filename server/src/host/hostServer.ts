@@ -57,6 +57,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
         return !result.deferred;
       },
       log,
+      (agentId) => (store.has(agentId) ? registry.record(agentId) : undefined),
     );
     registry.on('changed', ({ record, removed }) => (removed ? queue.discard(record.id) : queue.agentChanged(record)));
     // Catch agent processes that die while disconnected (started before a restart and killed before re-registering).

@@ -37,6 +37,8 @@ export class InjectionQueue {
     private readonly file: string,
     private readonly deliver: Deliver,
     private readonly log: Logger,
+    /** The agent's current record, to look again when no change arrives (an agent back to idle before we saw it work). */
+    private readonly recordOf: (agentId: string) => AgentRecord | undefined,
   ) {
     const loaded = readJsonOrQuarantine<StoreFile>(file, (movedTo, reason) =>
       log.error('host.queue', `queue file ${file} is corrupt (${reason}); moved it to ${movedTo}`),
@@ -111,6 +113,10 @@ export class InjectionQueue {
       this.messages = this.messages.filter((m) => !ids.has(m.id));
       this.save();
       this.delivered.set(agentId, Date.now());
+      setTimeout(() => {
+        const record = this.recordOf(agentId);
+        if (record) this.agentChanged(record);
+      }, DELIVERY_SETTLE_MS + 10).unref();
       this.log.info('host.queue', `delivered ${batch.length} message(s) to ${agentId}`);
     } catch (error) {
       this.log.warn('host.queue', `could not deliver to ${agentId}, will retry when it is next idle: ${(error as Error).message}`);
