@@ -76,12 +76,14 @@ export class InjectionQueue {
     return this.messages.filter((m) => m.agentId === agentId).sort((a, b) => b.priority - a.priority || a.seq - b.seq);
   }
 
-  /** Forget the queue of an agent that is gone. */
+  /** Forget the queue of an agent that is gone (there is nowhere left to deliver it). */
   discard(agentId: string): void {
-    const before = this.messages.length;
-    this.messages = this.messages.filter((m) => m.agentId !== agentId);
-    if (this.messages.length !== before) this.save();
+    const dropped = this.messages.filter((m) => m.agentId === agentId);
     this.delivered.delete(agentId);
+    if (!dropped.length) return;
+    this.messages = this.messages.filter((m) => m.agentId !== agentId);
+    this.save();
+    this.log.warn('host.queue', `agent ${agentId} is gone; dropped ${dropped.length} undelivered message(s): ${dropped.map((m) => m.id).join(', ')}`);
   }
 
   /** Called on every change of an agent's record. */
