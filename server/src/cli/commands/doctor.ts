@@ -121,7 +121,12 @@ async function startUpScreen(program: string, driver: DriverProfile, timeoutMs: 
       finished = true;
       clearTimeout(timer);
       const snapshot = await screen.snapshot(0);
-      pty?.kill('SIGKILL');
+      // The CLI leads its own session in the pty: end its whole process group, helpers included.
+      try {
+        if (pty) process.kill(-pty.pid, 'SIGKILL');
+      } catch {
+        pty?.kill('SIGKILL');
+      }
       await screen.close();
       const tail = snapshot.data.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').split(/\r?\n/).filter((line) => line.trim()).slice(-5).map((line) => `    ${line}`).join('\n');
       resolve({ state, tail });
