@@ -5,7 +5,9 @@ export type ToScreen =
   | { t: 'write'; data: Uint8Array }
   | { t: 'resize'; cols: number; rows: number }
   | { t: 'snapshot'; id: number; scrollback: number }
-  | { t: 'modes'; id: number };
+  | { t: 'modes'; id: number }
+  /** Stop: the worker ends its timers and exits on its own (terminating it mid-callback has crashed Node 20). */
+  | { t: 'close' };
 
 export type FromScreen =
   | { t: 'parsed'; bytes: number }

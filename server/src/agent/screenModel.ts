@@ -70,8 +70,13 @@ export class ScreenModel {
     });
   }
 
+  /** Lets the worker finish and exit by itself; terminates it only if it does not within a second. */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.post({ t: 'close' });
+    const timer = setTimeout(() => void this.worker.terminate(), 1_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   private post(message: ToScreen): void {

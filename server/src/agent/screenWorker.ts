@@ -183,6 +183,13 @@ port.on('message', (message: ToScreen) => {
     case 'snapshot':
       afterPendingWrites(() => post(snapshot(message.id, message.scrollback)));
       break;
+    case 'close':
+      clearTimeout(prepareTimer);
+      clearTimeout(ackTimer);
+      clearTimeout(evaluation);
+      terminal.dispose();
+      process.exit(0);
+      break;
     case 'modes':
       afterPendingWrites(() => post({ t: 'modes', id: message.id, bracketedPaste: terminal.modes.bracketedPasteMode }));
       break;
