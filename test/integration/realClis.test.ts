@@ -19,12 +19,14 @@ describe('real agent CLIs', () => {
     const bin = realCliBin();
     const home = `${sandbox.work}/home`;
     fs.mkdirSync(home);
-    const env = { ...sandbox.env, ...realCliEnvironment(home, sandbox.work), PATH: `${bin}:${process.env.PATH}` };
+    const env: NodeJS.ProcessEnv = { ...sandbox.env, ...realCliEnvironment(home, sandbox.work), PATH: `${bin}:${process.env.PATH}` };
+    // People run these CLIs in a terminal, not under CI=true (which CI sets, and which changes how some of them start).
+    delete env.CI;
     const script = `ip link set lo up; exec "${process.execPath}" "${CLI}" doctor --json --timeout 60`;
     const output = await new Promise<string>((resolve, reject) =>
       execFile('unshare', ['-rn', 'bash', '-c', script], { env, cwd: sandbox.work, timeout: 5 * 60_000 }, (error, stdout, stderr) => {
         // doctor exits 1 on warnings; the checks below say which.
-        if (error && !stdout) reject(new Error(`doctor in a network namespace failed: ${stderr || error.message}`));
+        if (!stdout) reject(new Error(`doctor in a network namespace printed nothing (${error?.message ?? 'exit 0'}): ${stderr}`));
         else resolve(stdout);
       }),
     );

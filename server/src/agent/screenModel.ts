@@ -58,6 +58,7 @@ export class ScreenModel {
     const id = this.nextSnapshot++;
     return new Promise((resolve) => {
       this.snapshots.set(id, resolve);
+      this.holdOpen();
       this.post({ t: 'snapshot', id, scrollback });
     });
   }
@@ -66,13 +67,28 @@ export class ScreenModel {
     const id = this.nextSnapshot++;
     return new Promise((resolve) => {
       this.modeRequests.set(id, resolve);
+      this.holdOpen();
       this.post({ t: 'modes', id });
     });
+  }
+
+  /**
+   * The worker is unref'd so that it never keeps a finished process alive;
+   * while an answer is awaited it must, or a process with nothing else to do
+   * would exit with the request unanswered.
+   */
+  private holdOpen(): void {
+    this.worker.ref();
+  }
+
+  private releaseIfIdle(): void {
+    if (this.snapshots.size === 0 && this.modeRequests.size === 0) this.worker.unref();
   }
 
   /** Lets the worker finish and exit by itself; terminates it only if it does not within a second. */
   async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.holdOpen();
     this.post({ t: 'close' });
     const timer = setTimeout(() => void this.worker.terminate(), 1_000);
     await exited;
@@ -95,6 +111,7 @@ export class ScreenModel {
       case 'snapshot': {
         const resolve = this.snapshots.get(message.id);
         this.snapshots.delete(message.id);
+        this.releaseIfIdle();
         resolve?.({ data: message.data, cols: message.cols, rows: message.rows, prepared: message.prepared });
         break;
       }
@@ -107,6 +124,7 @@ export class ScreenModel {
       case 'modes': {
         const resolve = this.modeRequests.get(message.id);
         this.modeRequests.delete(message.id);
+        this.releaseIfIdle();
         resolve?.({ bracketedPaste: message.bracketedPaste });
         break;
       }
