@@ -54,6 +54,7 @@ export async function runAgentProcess(): Promise<void> {
   }
 
   let state: AgentState = 'starting';
+  // The current size: a viewer may attach (and size the agent) before the pty exists, which then starts at it.
   let cols = spec.cols;
   let rows = spec.rows;
   let recorder: AsciicastRecorder | undefined;

@@ -21,7 +21,7 @@ const YOUNG_GENERATION_MB = 8;
 export class ScreenModel {
   private readonly worker: Worker;
   private backlog = 0;
-  private nextSnapshot = 1;
+  private nextRequest = 1;
   private readonly snapshots = new Map<number, (snapshot: Snapshot) => void>();
   private readonly modeRequests = new Map<number, (modes: ScreenModes) => void>();
   private paused = false;
@@ -55,7 +55,7 @@ export class ScreenModel {
   }
 
   snapshot(scrollback: number): Promise<Snapshot> {
-    const id = this.nextSnapshot++;
+    const id = this.nextRequest++;
     return new Promise((resolve) => {
       this.snapshots.set(id, resolve);
       this.holdOpen();
@@ -64,7 +64,7 @@ export class ScreenModel {
   }
 
   modes(): Promise<ScreenModes> {
-    const id = this.nextSnapshot++;
+    const id = this.nextRequest++;
     return new Promise((resolve) => {
       this.modeRequests.set(id, resolve);
       this.holdOpen();

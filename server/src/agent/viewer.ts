@@ -36,7 +36,6 @@ export class Viewer {
   readOnly = false;
   /** When this viewer last attached, typed or resized; the latest one sets the size. */
   lastActive = 0;
-  resyncs = 0;
   /** Told when the viewer falls behind (for the log). */
   onBehind?: (queuedBytes: number) => void;
 
@@ -168,7 +167,6 @@ export class Viewer {
     this.batch = [];
     this.batchBytes = 0;
     this.burstAllowance = 0;
-    this.resyncs++;
     this.resyncRequested = false;
     this.maybeResync();
   }
