@@ -1,0 +1,21 @@
+/**
+ * What one integration (GitHub, Datadog, Slack, the shell monitor, …) tells
+ * the core about itself. Each integration lives in its own folder here and is
+ * listed once in `index.ts`; nothing in the core names a service.
+ */
+
+/** The config sections an integration can contribute entries to. */
+export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
+
+export interface Integration {
+  /** The `type:` value that selects it in `superkick.yml`. */
+  type: string;
+  /** The config section its entries live in (one integration may be registered once per section). */
+  section: IntegrationSection;
+  /** One line for completion, hover and the setup wizard. */
+  summary: string;
+  /** JSON Schema (draft 2020-12) for one entry's keys besides `type`, with a `description` on each key. */
+  configSchema: Record<string, unknown>;
+  /** A commented YAML snippet (one named entry) that `superkick setup` writes into a starter file. */
+  setupSnippet: string;
+}
