@@ -3,10 +3,25 @@
  * new folder beside this file and one line here, and touches no core file.
  */
 import type { Integration } from './integration';
+import { agentExitGoal, agentSignalGoal } from './agent';
+import { commandGoal, commandNotifier } from './command';
+import { datadogSpawner } from './datadog';
+import { localRuntime } from './local';
+import { shellMonitor } from './shell';
+import { terminalBellNotifier } from './terminalBell';
 
 export type { Integration, IntegrationSection } from './integration';
 
-export const INTEGRATIONS: readonly Integration[] = [];
+export const INTEGRATIONS: readonly Integration[] = [
+  localRuntime,
+  datadogSpawner,
+  shellMonitor,
+  agentExitGoal,
+  agentSignalGoal,
+  commandGoal,
+  commandNotifier,
+  terminalBellNotifier,
+];
 
 /** The integration registered for `type` in `section`, if any. */
 export function integrationFor(section: Integration['section'], type: string): Integration | undefined {

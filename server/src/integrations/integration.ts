@@ -18,4 +18,10 @@ export interface Integration {
   configSchema: Record<string, unknown>;
   /** A commented YAML snippet (one named entry) that `superkick setup` writes into a starter file. */
   setupSnippet: string;
+  /**
+   * Entries of this type run commands on this machine (the shell monitor, a
+   * `command` goal or notifier), so one from a workspace's superkick.yml waits
+   * until the user trusts that workspace.
+   */
+  runsCommands?: boolean;
 }
