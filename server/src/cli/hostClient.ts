@@ -13,6 +13,7 @@ import { readClientToken } from '../common/tokens';
 import { startDaemon } from '../common/readyPipe';
 import { UserError } from '../common/userError';
 import { checkPrivateDir } from '../common/secureDir';
+import { currentWorkspace } from '../config/workspaceRoot';
 
 export interface HostClient {
   connection: MessageConnection;
@@ -54,7 +55,7 @@ export async function startHostDaemon(paths: SuperkickPaths): Promise<void> {
   if (!ready.ok && ready.exitCode !== 2) throw new UserError(`could not start the Superkick host: ${ready.error} (see ${paths.hostLog})`);
 }
 
-export async function connectHost(options: { start?: boolean; client?: string } = {}): Promise<HostClient> {
+export async function connectHost(options: { start?: boolean; client?: string; workspace?: string | null } = {}): Promise<HostClient> {
   const paths = superkickPaths();
   let socket: net.Socket;
   try {
@@ -75,7 +76,8 @@ export async function connectHost(options: { start?: boolean; client?: string } 
   connection.listen();
   let info: Host.Authenticate.Result;
   try {
-    info = await connection.sendRequest(Host.Authenticate.type, { token: clientToken(paths), client: options.client ?? 'cli' });
+    // Naming our workspace registers it with the host (SPEC 14a), which then follows its superkick.yml.
+    info = await connection.sendRequest(Host.Authenticate.type, { token: clientToken(paths), client: options.client ?? 'cli', workspace: options.workspace === null ? undefined : (options.workspace ?? currentWorkspace()) });
   } catch (error) {
     connection.dispose();
     socket.destroy();

@@ -6,6 +6,8 @@ import { registerServer } from './commands/server';
 import { registerAgent } from './commands/agent';
 import { registerAgentCommands } from './commands/agents';
 import { registerDoctor } from './commands/doctor';
+import { registerConfig } from './commands/config';
+import { registerTrust, registerWorkspace } from './commands/workspace';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -17,6 +19,9 @@ registerServer(program);
 registerAgent(program);
 registerAgentCommands(program);
 registerDoctor(program);
+registerConfig(program);
+registerWorkspace(program);
+registerTrust(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

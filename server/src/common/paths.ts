@@ -25,6 +25,12 @@ export interface SuperkickPaths {
   hostLog: string;
   agentLogs: string;
   recordings: string;
+  /** The user's configuration, merged under every workspace's superkick.yml. */
+  userConfig: string;
+  /** Registered workspaces. */
+  workspacesState: string;
+  /** What the user trusted in each workspace. */
+  trustState: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -51,6 +57,9 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     hostLog: path.join(logs, 'host.log'),
     agentLogs: path.join(logs, 'agents'),
     recordings: path.join(root, 'recordings'),
+    userConfig: path.join(root, 'config.yml'),
+    workspacesState: path.join(state, 'workspaces.json'),
+    trustState: path.join(state, 'trust.json'),
   };
 }
 

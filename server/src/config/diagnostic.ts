@@ -3,19 +3,10 @@
  * column (1-based, as people and editors' status bars count) and the offsets
  * they came from (for editors that count in offsets).
  */
-export type Severity = 'error' | 'warning';
+import type { ConfigDiagnostic } from '../protocol';
 
-export interface ConfigDiagnostic {
-  file: string;
-  severity: Severity;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  offset: number;
-  endOffset: number;
-}
+export type { ConfigDiagnostic };
+export type Severity = ConfigDiagnostic['severity'];
 
 /** `file:line:col: message`, the form compilers use, which terminals and editors turn into links. */
 export function formatDiagnostic(diagnostic: ConfigDiagnostic, file = diagnostic.file): string {

@@ -10,8 +10,9 @@ import { INTEGRATIONS } from '../integrations';
 import { DRIVERS } from '../drivers';
 import { hasErrors, type ConfigDiagnostic } from './diagnostic';
 import { interpolateEnv } from './envInterpolation';
-import { cameFromEnv, isPlainObject, mergeLayers, type Layer } from './layers';
-import { toPointer } from './pointer';
+import { cameFromEnv, isPlainObject, mergeLayers, placeOf, type Layer } from './layers';
+import { fromPointer, toPointer } from './pointer';
+import type { HeldBackEntry } from '../protocol';
 import { commandKeyPatterns, composeSchema, type JsonSchema } from './schema';
 import type { EffectiveConfig } from './sections';
 import type { TemplateChecker } from './templateHook';
@@ -23,6 +24,8 @@ import { diagnosticAt, documentRange, parseYamlSource } from './yamlSource';
 export interface ConfigText {
   file: string;
   text: string | undefined;
+  /** Why it could not be read (other than not existing). */
+  error?: string;
 }
 
 export interface LoadInput {
@@ -42,7 +45,7 @@ export interface LoadResult {
   /** The merged configuration without held-back entries; empty when not ok. */
   config: EffectiveConfig;
   /** Workspace entries that would run commands and are not trusted. */
-  heldBack: HeldBack[];
+  heldBack: HeldBackEntry[];
   /** Every workspace entry that runs commands (what `superkick trust` would trust). */
   commandEntries: CommandEntry[];
   /** Pointers of effective values that came from env(), for masking. */
@@ -74,6 +77,11 @@ export class ConfigLoader {
     const layers: Layer[] = [];
     const files: string[] = [];
     for (const [kind, text] of [['user', input.user], ['workspace', input.workspace]] as const) {
+      if (text?.error !== undefined) {
+        files.push(text.file);
+        diagnostics.push(unreadable(text.file, text.error));
+        continue;
+      }
       if (!text || text.text === undefined) continue;
       files.push(text.file);
       const layer = readLayer(kind, text.file, text.text, env, diagnostics);
@@ -89,7 +97,8 @@ export class ConfigLoader {
     const held = heldBack(commands, input.trust);
     const heldEntries = commands.filter((entry) => held.some((h) => h.pointer === entry.pointer));
     const config = mergeLayers(layers, (layer) => (layer.kind === 'workspace' ? withoutHeldBack(layer.value, heldEntries) : layer.value));
-    return { ok: true, diagnostics, config, heldBack: held, commandEntries: commands, fromEnv: envPointers(config, layers), files };
+    const placed = workspace ? held.map((entry) => placeHeldBack(workspace, entry)) : [];
+    return { ok: true, diagnostics, config, heldBack: placed, commandEntries: commands, fromEnv: envPointers(config, layers), files };
   }
 }
 
@@ -115,6 +124,16 @@ function readLayer(kind: Layer['kind'], file: string, text: string, env: Record<
   if (interpolation.diagnostics.length) return undefined;
   const value = source.doc.toJS() as Record<string, unknown>;
   return { kind, source, value, written, fromEnv: interpolation.fromEnv };
+}
+
+function placeHeldBack(layer: Layer, entry: HeldBack): HeldBackEntry {
+  const place = placeOf([layer], fromPointer(entry.pointer), 'key');
+  const at = diagnosticAt(layer.source, place?.range ?? [0, 0], entry.reason);
+  return { path: entry.path, reason: entry.reason, file: layer.source.file, line: at.line, column: at.column };
+}
+
+function unreadable(file: string, error: string): ConfigDiagnostic {
+  return { file, severity: 'error', message: `cannot read the file: ${error}`, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
 }
 
 function failed(diagnostics: ConfigDiagnostic[], files: string[]): LoadResult {

@@ -16,12 +16,14 @@ import { VERSION } from '../common/version';
 import { frameExternal } from '../supervisor/untrustedText';
 import { DRIVERS } from '../drivers';
 import type { InjectionQueue } from '../supervisor/injectionQueue';
+import type { ScopeChange, WorkspaceConfigs } from './workspaceConfigs';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
 export interface SessionContext {
   registry: AgentRegistry;
   queue: InjectionQueue;
+  configs: WorkspaceConfigs;
   clientToken: string;
   hostKey: string;
   log: Logger;
@@ -38,11 +40,17 @@ export class ClientSession {
   private principal: Principal | undefined;
   private registeredAgent: string | undefined;
   private watching = false;
+  private watchingConfig = false;
+  /** The workspace this (user) client named when it authenticated. */
+  private workspace: string | null = null;
   private readonly connection: MessageConnection;
   private readonly tag = `host.conn#${nextSessionId++}`;
   private readonly onChanged = (event: AgentsChangedEvent) => {
     if (!this.watching || !this.mayAct(event.record.id)) return;
     this.connection.sendNotification(Host.AgentsChanged.type, event).catch(() => undefined);
+  };
+  private readonly onConfigChanged = (change: ScopeChange) => {
+    if (this.watchingConfig) this.connection.sendNotification(Host.ConfigChanged.type, change).catch(() => undefined);
   };
 
   constructor(private readonly socket: Socket, private readonly ctx: SessionContext) {
@@ -53,6 +61,7 @@ export class ClientSession {
     this.connection.onClose(() => this.closed());
     this.connection.onError(([error]) => ctx.log.debug(this.tag, `rpc error: ${error.message}`));
     ctx.registry.on('changed', this.onChanged);
+    ctx.configs.on('changed', this.onConfigChanged);
     this.serve();
     this.connection.listen();
   }
@@ -75,6 +84,13 @@ export class ClientSession {
         throw new ResponseError(ErrorCode.Unauthenticated, `${why}: the host did not accept it. Check SUPERKICK_DIR, or SUPERKICK_AGENT_TOKEN for an agent`);
       }
       this.ctx.log.debug(this.tag, `authenticated ${params.client} as ${this.principal.kind}`);
+      if (this.principal.kind === 'user' && typeof params.workspace === 'string' && params.workspace.startsWith('/')) {
+        try {
+          this.workspace = this.ctx.configs.register(params.workspace);
+        } catch (error) {
+          this.ctx.log.warn(this.tag, `could not register workspace ${params.workspace}: ${(error as Error).message}`);
+        }
+      }
       return {
         hostPid: process.pid,
         hostVersion: VERSION,
@@ -155,6 +171,21 @@ export class ClientSession {
       return registry.list({ only: this.visibleAgent() });
     });
 
+    const configs = this.ctx.configs;
+    const workspaceParam = (value: unknown): string | null => {
+      if (value === undefined || value === null || value === '') return this.workspace;
+      return absolutePath(value, 'workspace');
+    };
+    this.userRequest(Host.ConfigCheck.type, (params) => configs.check(workspaceParam(params?.workspace)));
+    this.userRequest(Host.ConfigShow.type, (params) => configs.show(workspaceParam(params?.workspace)));
+    this.userRequest(Host.WatchConfig.type, () => {
+      this.watchingConfig = true;
+      return configs.allStatuses();
+    });
+    this.userRequest(Host.ListWorkspaces.type, () => configs.list());
+    this.userRequest(Host.RemoveWorkspace.type, (params) => ({ removed: configs.remove(absolutePath(params?.workspace, 'workspace')) }));
+    this.userRequest(Host.TrustWorkspace.type, (params) => configs.trust(absolutePath(params?.workspace, 'workspace'), Boolean(params.revoke)));
+
     c.onNotification(Host.ShutdownHost.type, () => {
       if (this.principal?.kind === 'user') this.ctx.shutdown();
       else this.ctx.log.warn(this.tag, 'ignored a shutdown request from a connection without the user token');
@@ -226,6 +257,7 @@ export class ClientSession {
 
   private closed(): void {
     this.ctx.registry.off('changed', this.onChanged);
+    this.ctx.configs.off('changed', this.onConfigChanged);
     if (this.registeredAgent) this.ctx.registry.disconnected(this.registeredAgent, this.connection);
     this.connection.dispose();
   }
@@ -234,6 +266,12 @@ export class ClientSession {
 function requireString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '') throw new ResponseError(ErrorCode.InvalidParams, `${name} must be a non-empty string`);
   return value;
+}
+
+function absolutePath(value: unknown, name: string): string {
+  const text = requireString(value, name);
+  if (!text.startsWith('/')) throw new ResponseError(ErrorCode.InvalidParams, `${name} must be an absolute path, not ${JSON.stringify(text)}`);
+  return text;
 }
 
 function validateSpec(spec: unknown): void {

@@ -18,6 +18,7 @@ import { ClientSession } from './clientSession';
 import { AgentRegistry } from '../supervisor/agentRegistry';
 import { InjectionQueue } from '../supervisor/injectionQueue';
 import { AgentLink } from '../protocol';
+import { WorkspaceConfigs } from './workspaceConfigs';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -64,6 +65,10 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const sweep = setInterval(() => registry.reconcile(), 30_000);
     sweep.unref();
 
+    // The Liquid check plugs in here (checkTemplate) once server/src/templates/ exists.
+    const configs = new WorkspaceConfigs(paths, log);
+    configs.start();
+
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
     let stopping: Promise<void> | undefined;
@@ -74,6 +79,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
         new ClientSession(socket, {
           registry,
           queue,
+          configs,
           clientToken,
           hostKey,
           log,
@@ -100,6 +106,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
 
     const stop = (): Promise<void> => {
       clearInterval(sweep);
+      configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');
         server.close(() => resolve());

@@ -4,12 +4,16 @@
  * Every connection must authenticate first.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { AgentRecord, AgentSpec, ExternalOrigin } from './types';
+import type { AgentRecord, AgentSpec, ConfigStatus, ExternalOrigin, HeldBackEntry, WorkspaceInfo } from './types';
 
-/** Client → host. First message on every connection; the token is the user's (auth/) or an agent's own. */
+/**
+ * Client → host. First message on every connection; the token is the user's (auth/) or an agent's own.
+ * A user client names its workspace (the nearest folder up with superkick.yml or .git, else its
+ * working directory): the host registers it and follows its configuration from then on.
+ */
 export namespace Authenticate {
   export const method = 'superkick/authenticate' as const;
-  export interface Params { token: string; client: string; }
+  export interface Params { token: string; client: string; workspace?: string; }
   export interface Result { hostPid: number; hostVersion: string; principal: 'user' | 'agent'; agentId?: string; }
   export const type = new RequestType<Params, Result, void>(method);
 }
@@ -149,4 +153,69 @@ export namespace ShutdownHost {
   export const method = 'superkick/host/shutdown' as const;
   export type Params = Record<string, never>;
   export const type = new NotificationType<Params>(method);
+}
+
+/**
+ * Client → host. Read a workspace's configuration again (and the user's) and say how it stands:
+ * errors with their places, and which entries are held back by workspace trust. Without
+ * `workspace`, the one this connection named when it authenticated.
+ */
+export namespace ConfigCheck {
+  export const method = 'superkick/config/check' as const;
+  export interface Params { workspace?: string; }
+  export type Result = ConfigStatus;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. The configuration in force for a workspace, merged, with secrets masked. */
+export namespace ConfigShow {
+  export const method = 'superkick/config/show' as const;
+  export interface Params { workspace?: string; }
+  export interface Result { status: ConfigStatus; config: Record<string, unknown>; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Receive ConfigChanged from now on; answers with every scope's status. */
+export namespace WatchConfig {
+  export const method = 'superkick/config/watch' as const;
+  export type Params = Record<string, never>;
+  export type Result = ConfigStatus[];
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → client (after WatchConfig). A scope's configuration was read again and something
+ * changed: sections that went live (`sections`), or the errors and held-back entries.
+ */
+export namespace ConfigChanged {
+  export const method = 'superkick/config/changed' as const;
+  export interface Params { status: ConfigStatus; sections: string[]; }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Client → host. Every registered workspace. */
+export namespace ListWorkspaces {
+  export const method = 'superkick/workspaces/list' as const;
+  export type Params = Record<string, never>;
+  export type Result = WorkspaceInfo[];
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Forget a workspace (and its trust); its configuration stops applying. */
+export namespace RemoveWorkspace {
+  export const method = 'superkick/workspaces/remove' as const;
+  export interface Params { workspace: string; }
+  export interface Result { removed: string | null; }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Client → host. Trust what a workspace's superkick.yml would run, as it is written now (or,
+ * with `revoke`, trust none of it). Entries changed later are held back again.
+ */
+export namespace TrustWorkspace {
+  export const method = 'superkick/workspaces/trust' as const;
+  export interface Params { workspace: string; revoke?: boolean; }
+  export interface Result { workspace: string; trusted: HeldBackEntry[]; revoked: boolean; }
+  export const type = new RequestType<Params, Result, void>(method);
 }

@@ -61,5 +61,55 @@ export enum ErrorCode {
   NoSuchAgent = -32003,
   AmbiguousAgent = -32004,
   AgentGone = -32005,
+  ConfigInvalid = -32006,
   InvalidParams = -32602,
+}
+
+/** A problem in a configuration file, at an exact place (1-based lines and columns; offsets for editors). */
+export interface ConfigDiagnostic {
+  file: string;
+  severity: 'error' | 'warning';
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number;
+  endOffset: number;
+}
+
+/** A workspace entry that would run commands and is not active until the user trusts it. */
+export interface HeldBackEntry {
+  /** `monitors.tests`. */
+  path: string;
+  reason: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** How one scope's configuration stands: a workspace (merged over the user's file), or the user's file alone (`workspace: null`). */
+export interface ConfigStatus {
+  workspace: string | null;
+  /** The files that exist and were read, the user's first. */
+  files: string[];
+  /** The files as they are now have no errors. */
+  ok: boolean;
+  /** The configuration in force is an older good one, because the files as they are now have errors. */
+  usingLastGood: boolean;
+  diagnostics: ConfigDiagnostic[];
+  heldBack: HeldBackEntry[];
+}
+
+export interface WorkspaceInfo {
+  root: string;
+  /** Its superkick.yml (which may not exist). */
+  file: string;
+  addedAt: string;
+  /** The folder is gone (it stays listed until removed). */
+  missing: boolean;
+  /** Entries that run commands: how many are live (trusted) and how many are held back. */
+  trustedEntries: number;
+  heldBackEntries: number;
+  ok: boolean;
 }

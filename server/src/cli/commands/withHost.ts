@@ -1,8 +1,9 @@
 /** Runs a command body with a host connection, closing it afterwards. */
 import { connectHost, asUserError, type HostClient } from '../hostClient';
 
-export async function withHost<T>(body: (host: HostClient) => Promise<T>, options: { start?: boolean } = {}): Promise<T> {
-  const host = await connectHost(options);
+/** `workspace: null` connects without registering this directory's workspace (for commands that act on another one). */
+export async function withHost<T>(body: (host: HostClient) => Promise<T>, options: { start?: boolean; workspace?: string | null } = {}): Promise<T> {
+  const host = await connectHost({ start: options.start, workspace: options.workspace });
   try {
     return await body(host);
   } catch (error) {

@@ -1,0 +1,71 @@
+/** `superkick config check|show`: how the configuration stands, and what is in force. */
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { Host, type ConfigStatus } from '../../protocol';
+import { formatDiagnostic } from '../../config/diagnostic';
+import { findWorkspaceRoot } from '../../config/workspaceRoot';
+import { printJson, withHost } from './withHost';
+
+/** A file name as short as it can be said from here. */
+export function shortPath(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function workspaceOption(dir: string | undefined): string | undefined {
+  return dir === undefined ? undefined : findWorkspaceRoot(dir);
+}
+
+export function describeStatus(status: ConfigStatus): string[] {
+  const out: string[] = [];
+  for (const d of status.diagnostics) out.push(formatDiagnostic(d, shortPath(d.file)));
+  const errors = status.diagnostics.filter((d) => d.severity === 'error').length;
+  const files = status.files.map((f) => shortPath(f)).join(', ') || 'no configuration files';
+  if (errors) {
+    out.push(`${errors} error${errors === 1 ? '' : 's'} in ${files}`);
+    if (status.usingLastGood) out.push('the host keeps the last good configuration in force until this is fixed');
+  } else {
+    out.push(`${files}: OK`);
+  }
+  if (status.heldBack.length) {
+    out.push('', 'held back until you trust this workspace (they would run commands on this machine):');
+    for (const held of status.heldBack) out.push(`  ${shortPath(held.file)}:${held.line}:${held.column}: ${held.path}: ${held.reason}`);
+    out.push(`read them, then: superkick trust ${status.workspace ?? ''}`.trimEnd());
+  }
+  return out;
+}
+
+export function registerConfig(program: Command): void {
+  const config = program.command('config').description("check or show the configuration (superkick.yml over $SUPERKICK_DIR/config.yml)");
+
+  config
+    .command('check')
+    .description('validate the configuration as it is on disk; exits 1 with file:line:col for each error')
+    .option('-w, --workspace <dir>', 'the workspace (default: the one this directory is in)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { workspace?: string; json?: boolean }) => {
+      const status = await withHost((host) => host.connection.sendRequest(Host.ConfigCheck.type, { workspace: workspaceOption(options.workspace) }));
+      if (options.json) printJson(status);
+      else console.log(describeStatus(status).join('\n'));
+      if (!status.ok) process.exitCode = 1;
+    });
+
+  config
+    .command('show')
+    .description('print the configuration in force, merged, with secrets masked')
+    .option('-w, --workspace <dir>', 'the workspace (default: the one this directory is in)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { workspace?: string; json?: boolean }) => {
+      const { status, config: effective } = await withHost((host) => host.connection.sendRequest(Host.ConfigShow.type, { workspace: workspaceOption(options.workspace) }));
+      if (options.json) {
+        printJson({ workspace: status.workspace, files: status.files, usingLastGood: status.usingLastGood, heldBack: status.heldBack, config: effective });
+        return;
+      }
+      const header = [`# workspace: ${status.workspace ?? '(none)'}`, `# files: ${status.files.join(', ') || '(none)'}`];
+      if (status.usingLastGood) header.push('# the files have errors now (superkick config check); this is the last good configuration');
+      if (status.heldBack.length) header.push(`# held back until trusted: ${status.heldBack.map((h) => h.path).join(', ')}`);
+      const body = Object.keys(effective).length ? stringify(effective) : '{}\n';
+      process.stdout.write(`${header.join('\n')}\n${body}`);
+    });
+}
