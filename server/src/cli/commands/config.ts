@@ -7,10 +7,11 @@ import { formatDiagnostic } from '../../config/diagnostic';
 import { findWorkspaceRoot } from '../../config/workspaceRoot';
 import { printJson, withHost } from './withHost';
 
-/** A file name as short as it can be said from here. */
-export function shortPath(file: string, cwd = process.cwd()): string {
-  const relative = path.relative(cwd, file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+/** A file of the workspace relative to here (`../superkick.yml`, as compilers print it); any other file in full. */
+export function shortPath(file: string, workspace: string | null, cwd = process.cwd()): string {
+  const inside = (dir: string) => !path.relative(dir, file).startsWith('..');
+  if (!inside(cwd) && !(workspace && inside(workspace) && !path.relative(workspace, cwd).startsWith('..'))) return file;
+  return path.relative(cwd, file) || file;
 }
 
 function workspaceOption(dir: string | undefined): string | undefined {
@@ -19,9 +20,9 @@ function workspaceOption(dir: string | undefined): string | undefined {
 
 export function describeStatus(status: ConfigStatus): string[] {
   const out: string[] = [];
-  for (const d of status.diagnostics) out.push(formatDiagnostic(d, shortPath(d.file)));
+  for (const d of status.diagnostics) out.push(formatDiagnostic(d, shortPath(d.file, status.workspace)));
   const errors = status.diagnostics.filter((d) => d.severity === 'error').length;
-  const files = status.files.map((f) => shortPath(f)).join(', ') || 'no configuration files';
+  const files = status.files.map((f) => shortPath(f, status.workspace)).join(', ') || 'no configuration files';
   if (errors) {
     out.push(`${errors} error${errors === 1 ? '' : 's'} in ${files}`);
     if (status.usingLastGood) out.push('the host keeps the last good configuration in force until this is fixed');
@@ -30,7 +31,7 @@ export function describeStatus(status: ConfigStatus): string[] {
   }
   if (status.heldBack.length) {
     out.push('', 'held back until you trust this workspace (they would run commands on this machine):');
-    for (const held of status.heldBack) out.push(`  ${shortPath(held.file)}:${held.line}:${held.column}: ${held.path}: ${held.reason}`);
+    for (const held of status.heldBack) out.push(`  ${shortPath(held.file, status.workspace)}:${held.line}:${held.column}: ${held.path}: ${held.reason}`);
     out.push(`read them, then: superkick trust ${status.workspace ?? ''}`.trimEnd());
   }
   return out;
