@@ -202,9 +202,9 @@ describe('config: workspace trust', () => {
     assert.deepEqual(result.config.monitors, { tests: { type: 'shell', command: 'touch pwned' } });
   });
 
-  it('an agent program set by a workspace needs trust too', () => {
-    const result = load('agents:\n  command: ./evil\n  driver: command\n');
-    assert.deepEqual(result.heldBack.map((h) => h.path), ['agents.command']);
+  it('an agent program (or its environment) set by a workspace needs trust too', () => {
+    const result = load('agents:\n  command: ./evil\n  env: {PATH: .}\n  driver: command\n');
+    assert.deepEqual(result.heldBack.map((h) => h.path).sort(), ['agents.command', 'agents.env']);
     assert.deepEqual(result.config.agents, { driver: 'command' });
   });
 });

@@ -1,10 +1,12 @@
 /** `superkick config check|show`: how the configuration stands, and what is in force. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { Host, type ConfigStatus } from '../../protocol';
 import { formatDiagnostic } from '../../config/diagnostic';
 import { findWorkspaceRoot } from '../../config/workspaceRoot';
+import { UserError } from '../../common/userError';
 import { printJson, withHost } from './withHost';
 
 /** A file of the workspace relative to here (`../superkick.yml`, as compilers print it); any other file in full. */
@@ -15,7 +17,9 @@ export function shortPath(file: string, workspace: string | null, cwd = process.
 }
 
 function workspaceOption(dir: string | undefined): string | undefined {
-  return dir === undefined ? undefined : findWorkspaceRoot(dir);
+  if (dir === undefined) return undefined;
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`--workspace ${dir}: no such folder`);
+  return findWorkspaceRoot(dir);
 }
 
 export function describeStatus(status: ConfigStatus): string[] {

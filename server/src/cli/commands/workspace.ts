@@ -1,5 +1,7 @@
 /** `superkick workspace list|remove` and `superkick trust`: the workspaces the host follows, and what may run from them. */
+import * as fs from 'node:fs';
 import type { Command } from 'commander';
+import { UserError } from '../../common/userError';
 import { Host } from '../../protocol';
 import { findWorkspaceRoot, realPath } from '../../config/workspaceRoot';
 import { age, table } from '../format';
@@ -57,6 +59,7 @@ export function registerTrust(program: Command): void {
     .option('--revoke', 'trust none of it any more')
     .option('--json', 'machine-readable output')
     .action(async (dir: string | undefined, options: { revoke?: boolean; json?: boolean }) => {
+      if (dir !== undefined && !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`${dir}: no such folder`);
       const root = findWorkspaceRoot(dir ?? process.cwd());
       const result = await withHost((host) => host.connection.sendRequest(Host.TrustWorkspace.type, { workspace: root, revoke: options.revoke }));
       if (options.json) printJson(result);
