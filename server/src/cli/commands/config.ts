@@ -50,7 +50,8 @@ export function registerConfig(program: Command): void {
     .option('-w, --workspace <dir>', 'the workspace (default: the one this directory is in)')
     .option('--json', 'machine-readable output')
     .action(async (options: { workspace?: string; json?: boolean }) => {
-      const status = await withHost((host) => host.connection.sendRequest(Host.ConfigCheck.type, { workspace: workspaceOption(options.workspace) }));
+      const workspace = workspaceOption(options.workspace);
+      const status = await withHost((host) => host.connection.sendRequest(Host.ConfigCheck.type, { workspace }));
       if (options.json) printJson(status);
       else console.log(describeStatus(status).join('\n'));
       if (!status.ok) process.exitCode = 1;
@@ -62,7 +63,8 @@ export function registerConfig(program: Command): void {
     .option('-w, --workspace <dir>', 'the workspace (default: the one this directory is in)')
     .option('--json', 'machine-readable output')
     .action(async (options: { workspace?: string; json?: boolean }) => {
-      const { status, config: effective } = await withHost((host) => host.connection.sendRequest(Host.ConfigShow.type, { workspace: workspaceOption(options.workspace) }));
+      const workspace = workspaceOption(options.workspace);
+      const { status, config: effective } = await withHost((host) => host.connection.sendRequest(Host.ConfigShow.type, { workspace }));
       if (options.json) {
         printJson({ workspace: status.workspace, files: status.files, usingLastGood: status.usingLastGood, heldBack: status.heldBack, config: effective });
         return;
