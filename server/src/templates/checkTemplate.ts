@@ -56,9 +56,9 @@ function isLiquidErrors(error: unknown): error is { errors: unknown[] } {
   return error instanceof LiquidError && Array.isArray((error as { errors?: unknown }).errors);
 }
 
-/** liquidjs appends `, line:L, col:C` and a source excerpt; a diagnostic carries its range instead. */
+/** liquidjs appends `, file:F`, `, line:L, col:C` and a source excerpt; a diagnostic carries its range instead. */
 export function cleanMessage(message: string): string {
-  return message.split('\n')[0].replace(/, line:\d+, col:\d+$/, '').trim();
+  return message.split('\n')[0].replace(/(, file:.*?)?(, line:\d+, col:\d+)?$/, '').trim();
 }
 
 function toDiagnostic(error: unknown, source: string): TemplateDiagnostic {

@@ -184,7 +184,7 @@ export class TemplateEngine {
     const key = `${liquid === this.liquid ? 's' : 'f'}\0${template.source}`;
     const cached = this.parsed.get(key);
     if (cached) return cached;
-    const parsed = liquid.parse(template.source, template.file ?? undefined);
+    const parsed = liquid.parse(template.source);
     if (this.parsed.size >= MAX_CACHED) this.parsed.delete(this.parsed.keys().next().value as string);
     this.parsed.set(key, parsed);
     return parsed;
