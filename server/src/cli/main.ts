@@ -6,6 +6,7 @@ import { registerServer } from './commands/server';
 import { registerAgent } from './commands/agent';
 import { registerAgentCommands } from './commands/agents';
 import { registerDoctor } from './commands/doctor';
+import { registerCompletion } from './commands/completion';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -17,6 +18,8 @@ registerServer(program);
 registerAgent(program);
 registerAgentCommands(program);
 registerDoctor(program);
+// Last: its script is generated from every command registered before it.
+registerCompletion(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
