@@ -112,6 +112,19 @@ describe('configuration in the host', () => {
     assert.ok(!shown.includes('fallback-secret'), 'a secret is never shown');
     fs.rmSync(path.join(sandbox.dir, 'config.yml'));
   });
+
+  it('a Liquid syntax error in a template string is a config error at its place in the file', async () => {
+    const root = makeWorkspace(
+      sandbox,
+      'templated',
+      ['spawners:', '  errors:', '    type: datadog', '    kickoff_template: "Fix {{ alert.title | no_such_filter }} now"', ''].join('\n'),
+    );
+    const check = await sandbox.run(['config', 'check'], { cwd: root });
+    assert.equal(check.code, 1, check.stdout);
+    assert.match(check.stdout, /superkick\.yml:4:\d+: .*no_such_filter/);
+    saveLikeAnEditor(path.join(root, 'superkick.yml'), ['spawners:', '  errors:', '    type: datadog', '    kickoff_template: "Fix {{ alert.title | upcase }} now"', ''].join('\n'));
+    assert.equal((await sandbox.run(['config', 'check'], { cwd: root })).code, 0);
+  });
 });
 
 describe('workspace trust', () => {

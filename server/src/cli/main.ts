@@ -8,6 +8,7 @@ import { registerAgentCommands } from './commands/agents';
 import { registerDoctor } from './commands/doctor';
 import { registerConfig } from './commands/config';
 import { registerTrust, registerWorkspace } from './commands/workspace';
+import { registerCompletion } from './commands/completion';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -22,6 +23,8 @@ registerDoctor(program);
 registerConfig(program);
 registerWorkspace(program);
 registerTrust(program);
+// Last: its script is generated from every command registered before it.
+registerCompletion(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -18,6 +18,7 @@ import { ClientSession } from './clientSession';
 import { AgentRegistry } from '../supervisor/agentRegistry';
 import { InjectionQueue } from '../supervisor/injectionQueue';
 import { AgentLink } from '../protocol';
+import { checkTemplate } from '../templates';
 import { WorkspaceConfigs } from './workspaceConfigs';
 
 export interface RunningHost {
@@ -65,8 +66,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const sweep = setInterval(() => registry.reconcile(), 30_000);
     sweep.unref();
 
-    // The Liquid check plugs in here (checkTemplate) once server/src/templates/ exists.
-    const configs = new WorkspaceConfigs(paths, log);
+    // Template strings are parsed at load, so a Liquid syntax error is a config error with a position.
+    const configs = new WorkspaceConfigs(paths, log, { checkTemplate });
     configs.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
