@@ -8,6 +8,7 @@ import { registerAgentCommands } from './commands/agents';
 import { registerDoctor } from './commands/doctor';
 import { registerConfig } from './commands/config';
 import { registerTrust, registerWorkspace } from './commands/workspace';
+import { registerSetup } from './commands/setup';
 import { registerCompletion } from './commands/completion';
 
 const program = new Command('superkick')
@@ -23,6 +24,7 @@ registerDoctor(program);
 registerConfig(program);
 registerWorkspace(program);
 registerTrust(program);
+registerSetup(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

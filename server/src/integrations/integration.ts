@@ -24,4 +24,10 @@ export interface Integration {
    * until the user trusts that workspace.
    */
   runsCommands?: boolean;
+  /**
+   * Ticked in `superkick setup` from the start, and written by `setup --yes`.
+   * Only for entries that need no account, no secret and run no command, so
+   * the default starter file works as soon as it is written.
+   */
+  setupDefault?: boolean;
 }

@@ -20,6 +20,7 @@ export const agentExitGoal: Integration = {
 export const agentSignalGoal: Integration = {
   type: 'agent_signal',
   section: 'goals',
+  setupDefault: true,
   summary: 'Met or failed when the agent calls the MCP tool superkick_signal_goal with `completed` or `failed` and a summary.',
   configSchema: {
     type: 'object',
