@@ -11,7 +11,7 @@ import { resolveCommand } from '../../common/commandPath';
 import { writeFileAtomic } from '../../common/atomicFile';
 import { UserError } from '../../common/userError';
 import { commandEntryNames, composeStarterConfig, snippetEntryName, type StarterChoices } from '../../config/starterConfig';
-import { findWorkspaceRoot, workspaceFile } from '../../config/workspaceRoot';
+import { currentWorkspace, findWorkspaceRoot, workspaceFile } from '../../config/workspaceRoot';
 import { shortPath } from './config';
 
 interface SetupOptions {
@@ -89,7 +89,7 @@ async function setup(file: string, shown: string, root: string, options: SetupOp
   // Exclusive create: a file that appeared since the check above is never replaced unasked.
   else fs.writeFileSync(file, text, { flag: 'wx' });
 
-  console.log(closingMessage(exists ? 'Replaced' : 'Wrote', shown, choices, drivers));
+  console.log(closingMessage(exists ? 'Replaced' : 'Wrote', shown, root, choices, drivers));
 }
 
 function defaultChoices(drivers: { name: string; installed: boolean }[]): StarterChoices {
@@ -104,6 +104,7 @@ async function askChoices(drivers: { name: string; installed: boolean }[]): Prom
     default: defaultDriver(drivers),
     choices: drivers.map((d) => ({
       value: d.name,
+      short: d.name,
       name: `${d.name.padEnd(width)}  ${d.name === 'command' ? '(any other program; its state is not read from the screen)' : d.installed ? '(installed)' : '(not found on PATH)'}`,
     })),
   });
@@ -116,13 +117,13 @@ async function askChoices(drivers: { name: string; installed: boolean }[]): Prom
     listed.push(...inSection);
   }
   const integrations = await checkbox<Integration>({
-    message: 'Which integrations? (space ticks one, enter goes on; the line below describes the one under the cursor)',
+    message: 'Which integrations? (the text under the list describes the one at the cursor)',
     pageSize: listed.length,
     loop: false,
     choices: listed.map((item) =>
       item instanceof Separator
         ? item
-        : { value: item, name: entryLabel(item), description: item.summary, checked: item.setupDefault === true },
+        : { value: item, name: entryLabel(item), short: entryPath(item), description: item.summary, checked: item.setupDefault === true },
     ),
     validate: (chosen) => chosen.filter((c) => c.value.section === 'runtime').length <= 1 || 'pick one runtime at most',
   });
@@ -136,28 +137,36 @@ async function askChoices(drivers: { name: string; installed: boolean }[]): Prom
   return { driver, integrations, dailyBudgetUsd };
 }
 
-/** `shell (monitors.tests)`: the type a user would write and the entry the file will get. */
+/** `shell (as monitors.tests, runs commands)`: the type a user would write and what the file will get. */
 function entryLabel(integration: Integration): string {
-  const name = snippetEntryName(integration);
-  const runs = integration.runsCommands ? ', runs commands' : '';
-  return name ? `${integration.type} (as ${integration.section}.${name}${runs})` : `${integration.type}${runs ? ` (${runs.slice(2)})` : ''}`;
+  const notes = [integration.section === 'runtime' ? undefined : `as ${entryPath(integration)}`, integration.runsCommands ? 'runs commands' : undefined].filter(Boolean);
+  return notes.length ? `${integration.type} (${notes.join(', ')})` : integration.type;
 }
 
-function closingMessage(verb: string, shown: string, choices: StarterChoices, drivers: { name: string; installed: boolean }[]): string {
+/** Where the entry goes in the file: `monitors.tests`, or `runtime local`. */
+function entryPath(integration: Integration): string {
+  return integration.section === 'runtime' ? `runtime ${integration.type}` : `${integration.section}.${snippetEntryName(integration)}`;
+}
+
+function closingMessage(verb: string, shown: string, root: string, choices: StarterChoices, drivers: { name: string; installed: boolean }[]): string {
+  // From outside the workspace (-w), the next commands need to be told where it is.
+  const here = currentWorkspace() === root;
+  const trust = here ? 'superkick trust' : `superkick trust ${root}`;
+  const check = here ? 'superkick config check' : `superkick config check -w ${root}`;
   const lines = [`${verb} ${shown}: agents run ${choices.driver} by default.`];
   const found = drivers.find((driver) => driver.name === choices.driver);
   if (found && !found.installed && found.name !== 'command') {
     lines.push(`No agent CLI (${DRIVERS.filter((d) => d.commands.length).map((d) => d.name).join(', ')}) was found on PATH; change agents.driver once one is installed.`);
   }
-  const written = choices.integrations.map((integration) => (integration.section === 'runtime' ? `runtime ${integration.type}` : `${integration.section}.${snippetEntryName(integration)}`));
+  const written = choices.integrations.map(entryPath);
   lines.push(written.length ? `Entries: ${written.join(', ')}.` : 'No integrations yet: add them later from docs/configuration.md, or run superkick setup again.');
   const commands = commandEntryNames(choices.integrations);
   if (commands.length) {
     lines.push(
       `${commands.map((entry) => `${entry.section}.${entry.name}`).join(', ')} run${commands.length === 1 ? 's' : ''} commands on this machine, so ${commands.length === 1 ? 'it stays' : 'they stay'} off until you trust this workspace.`,
-      'Read the file, then: superkick trust',
+      `Read the file, then: ${trust}`,
     );
   }
-  lines.push('Check it after each edit: superkick config check');
+  lines.push(`Check it after each edit: ${check}`);
   return lines.join('\n');
 }
