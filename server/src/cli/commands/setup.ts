@@ -30,6 +30,14 @@ const SECTION_LABELS: Record<IntegrationSection, string> = {
 };
 const SECTION_ORDER: readonly IntegrationSection[] = ['spawners', 'monitors', 'notifiers', 'goals', 'runtime'];
 
+/** The oldest Node 20 that @inquirer/prompts supports (its `engines`); the rest of the CLI runs on any Node 20. */
+const PROMPTS_NODE = [20, 17] as const;
+
+function promptsRunHere(): boolean {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return major > PROMPTS_NODE[0] || (major === PROMPTS_NODE[0] && minor >= PROMPTS_NODE[1]);
+}
+
 /** Each driver with whether its program is on PATH here; `command` runs any program, so it is always there. */
 function driversHere(cwd: string): { name: string; installed: boolean }[] {
   return DRIVERS.map((driver) => ({
@@ -59,6 +67,9 @@ export function registerSetup(program: Command): void {
       const shown = shortPath(file, root);
       if (!options.yes && !process.stdin.isTTY) {
         throw new UserError('superkick setup asks questions, but its input is not a terminal; run `superkick setup --yes` to write the defaults without asking');
+      }
+      if (!options.yes && !promptsRunHere()) {
+        throw new UserError(`superkick setup's questions need Node ${PROMPTS_NODE.join('.')} or newer (this is ${process.versions.node}); run \`superkick setup --yes\` to write the defaults without asking`);
       }
       try {
         await setup(file, shown, root, options);
