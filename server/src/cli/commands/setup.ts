@@ -97,10 +97,19 @@ async function setup(file: string, shown: string, root: string, options: SetupOp
   const choices = options.yes ? defaultChoices(drivers) : await askChoices(drivers);
   const text = composeStarterConfig(choices);
   if (exists) writeFileAtomic(file, text);
-  // Exclusive create: a file that appeared since the check above is never replaced unasked.
-  else fs.writeFileSync(file, text, { flag: 'wx' });
+  else writeNew(file, shown, text);
 
   console.log(closingMessage(exists ? 'Replaced' : 'Wrote', shown, root, choices, drivers));
+}
+
+/** Exclusive create: a file that appeared while the questions were open is never replaced unasked. */
+function writeNew(file: string, shown: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`${shown} was created by something else while setup was asking; left it as it is, run superkick setup again to replace it`);
+    throw error;
+  }
 }
 
 function defaultChoices(drivers: { name: string; installed: boolean }[]): StarterChoices {
