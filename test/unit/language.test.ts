@@ -5,6 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigLanguageService } from '../../server/src/language';
 import { ConfigLoader, type ConfigText } from '../../server/src/config/loadConfig';
@@ -312,5 +313,20 @@ describe('language: half-typed documents', () => {
     }
     assert.deepEqual(service.complete(document, { line: 999, character: 3 }), []);
     assert.equal(service.hover(document, { line: 2, character: 999 }), null);
+  });
+
+  it('random YAML-ish text at random positions: nothing throws', () => {
+    const piece = fc.constantFrom('monitors:', 'type: ', 'shell', '  ', '    ', '\n', '- ', ': ', '"', "'", '|', '#', '{', '}', '[', 'goal: ', 'events:', '\r\n', '\t', 'é', '💥', 'x');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.nat(), (pieces, at) => {
+        const text = pieces.join('');
+        const document = doc(text);
+        const position = document.positionAt(at % (text.length + 1));
+        service.diagnose(document);
+        service.complete(document, position);
+        service.hover(document, position);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
