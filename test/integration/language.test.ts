@@ -53,6 +53,9 @@ describe('language features through the host', () => {
     assert.deepEqual(result.capabilities.textDocumentSync, { openClose: true, change: Language.TextDocumentSyncKind.Full });
     assert.equal(result.capabilities.hoverProvider, true);
     assert.ok(result.capabilities.completionProvider);
+    // An editor's shutdown is answered and stops nothing: the same connection still works.
+    assert.equal(await client.connection.sendRequest(Language.ShutdownRequest.type), null);
+    await client.connection.sendRequest(Host.ListWorkspaces.type, {});
   });
 
   it('a bad document gets its diagnostics at their ranges; a fix clears them', async () => {
@@ -175,6 +178,7 @@ describe('language features through the host', () => {
         /an agent token may not do this/,
       );
       await assert.rejects(agent.connection.sendRequest(Language.InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} }), /an agent token may not do this/);
+      await assert.rejects(agent.connection.sendRequest(Language.ShutdownRequest.type), /an agent token may not do this/);
       agent.open(file, 'budget: [1\n');
       // Messages on a connection are handled in order: once this answer is in, the didOpen was dropped.
       await agent.connection.sendRequest(Host.ListAgents.type, {});

@@ -199,6 +199,10 @@ export class ClientSession {
         this.tag,
       ));
     this.userRequest(Language.InitializeRequest.type, () => Language.SERVER_CAPABILITIES);
+    // An editor's LSP `shutdown` ends nothing here: the host outlives every client.
+    c.onRequest(Language.ShutdownRequest.type, () => {
+      this.requireUser();
+    });
     this.userNotification(Language.DidOpenTextDocumentNotification.type, (params) => language().open(params));
     this.userNotification(Language.DidChangeTextDocumentNotification.type, (params) => language().change(params));
     this.userNotification(Language.DidCloseTextDocumentNotification.type, (params) => language().close(params));
@@ -237,9 +241,14 @@ export class ClientSession {
   /** A request only the user (not an agent token) may make. */
   private userRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void {
     this.request(type, (params: P) => {
-      if (this.principal?.kind !== 'user') throw new ResponseError(ErrorCode.Forbidden, 'an agent token may not do this');
+      this.requireUser();
       return handler(params);
     });
+  }
+
+  private requireUser(): void {
+    this.requireAuthenticated();
+    if (this.principal?.kind !== 'user') throw new ResponseError(ErrorCode.Forbidden, 'an agent token may not do this');
   }
 
   /** A notification only the user may send; from anyone else it is logged and dropped (a notification has no answer to refuse with). */

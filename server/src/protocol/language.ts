@@ -23,6 +23,7 @@ export {
   InsertTextFormat,
   MarkupKind,
   PublishDiagnosticsNotification,
+  ShutdownRequest,
   TextDocumentSyncKind,
 } from 'vscode-languageserver-protocol';
 
@@ -46,7 +47,8 @@ export type {
 
 /*
  * Who sends what:
- *   Client → host: `initialize` (answered with SERVER_CAPABILITIES), `textDocument/didOpen`,
+ *   Client → host: `initialize` (answered with SERVER_CAPABILITIES), `shutdown` (answered, and
+ *     nothing stops: the host serves other clients; the client then closes its connection), `textDocument/didOpen`,
  *     `textDocument/didChange`, `textDocument/didClose`, `textDocument/completion`, `textDocument/hover`.
  *   Host → client: `textDocument/publishDiagnostics`, after every open and change of a document
  *     it serves (an empty list clears them), and once more, empty, when it is closed.
