@@ -41,6 +41,8 @@ export interface LoadInput {
 export interface LoadResult {
   /** No errors (warnings allowed): `config` may go live. */
   ok: boolean;
+  /** Every file was read and the merge was checked against the schema (false: stopped at a syntax, env() or read error). */
+  validated: boolean;
   diagnostics: ConfigDiagnostic[];
   /** The merged configuration without held-back entries; empty when not ok. */
   config: EffectiveConfig;
@@ -87,10 +89,10 @@ export class ConfigLoader {
       const layer = readLayer(kind, text.file, text.text, env, diagnostics);
       if (layer) layers.push(layer);
     }
-    if (hasErrors(diagnostics)) return failed(diagnostics, files);
+    if (hasErrors(diagnostics)) return failed(diagnostics, files, false);
 
     diagnostics.push(...this.validator.validate(mergeLayers(layers), layers));
-    if (hasErrors(diagnostics)) return failed(diagnostics, files);
+    if (hasErrors(diagnostics)) return failed(diagnostics, files, true);
 
     const workspace = layers.find((layer) => layer.kind === 'workspace');
     const commands = workspace ? commandEntries(workspace.written, this.commandPatterns) : [];
@@ -98,7 +100,7 @@ export class ConfigLoader {
     const heldEntries = commands.filter((entry) => held.some((h) => h.pointer === entry.pointer));
     const config = mergeLayers(layers, (layer) => (layer.kind === 'workspace' ? withoutHeldBack(layer.value, heldEntries) : layer.value));
     const placed = workspace ? held.map((entry) => placeHeldBack(workspace, entry)) : [];
-    return { ok: true, diagnostics, config, heldBack: placed, commandEntries: commands, fromEnv: envPointers(config, layers), files };
+    return { ok: true, validated: true, diagnostics, config, heldBack: placed, commandEntries: commands, fromEnv: envPointers(config, layers), files };
   }
 }
 
@@ -136,8 +138,8 @@ function unreadable(file: string, error: string): ConfigDiagnostic {
   return { file, severity: 'error', message: `cannot read the file: ${error}`, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
 }
 
-function failed(diagnostics: ConfigDiagnostic[], files: string[]): LoadResult {
-  return { ok: false, diagnostics, config: {}, heldBack: [], commandEntries: [], fromEnv: [], files };
+function failed(diagnostics: ConfigDiagnostic[], files: string[], validated: boolean): LoadResult {
+  return { ok: false, validated, diagnostics, config: {}, heldBack: [], commandEntries: [], fromEnv: [], files };
 }
 
 function envPointers(config: Record<string, unknown>, layers: readonly Layer[]): string[] {

@@ -5,8 +5,8 @@
  */
 import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
-import { ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, Host } from '../protocol';
+import { ResponseError, type MessageConnection, type NotificationType, type RequestType } from 'vscode-jsonrpc';
+import { AgentLink, ErrorCode, Host, Language } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import { agentToken, safeEqual, verifyAgentToken } from '../common/tokens';
 import type { AgentRegistry, AgentsChangedEvent } from '../supervisor/agentRegistry';
@@ -17,6 +17,7 @@ import { frameExternal } from '../supervisor/untrustedText';
 import { DRIVERS } from '../drivers';
 import type { InjectionQueue } from '../supervisor/injectionQueue';
 import type { ScopeChange, WorkspaceConfigs } from './workspaceConfigs';
+import { LanguageSession } from './languageSession';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
@@ -49,8 +50,11 @@ export class ClientSession {
     if (!this.watching || !this.mayAct(event.record.id)) return;
     this.connection.sendNotification(Host.AgentsChanged.type, event).catch(() => undefined);
   };
+  /** Created when the client first opens a document: most connections (the CLI) never do. */
+  private language: LanguageSession | undefined;
   private readonly onConfigChanged = (change: ScopeChange) => {
     if (this.watchingConfig) this.connection.sendNotification(Host.ConfigChanged.type, change).catch(() => undefined);
+    if (change.status.workspace === null) this.language?.userConfigChanged();
   };
 
   constructor(private readonly socket: Socket, private readonly ctx: SessionContext) {
@@ -186,6 +190,25 @@ export class ClientSession {
     this.userRequest(Host.RemoveWorkspace.type, (params) => ({ removed: configs.remove(absolutePath(params?.workspace, 'workspace')) }));
     this.userRequest(Host.TrustWorkspace.type, (params) => configs.trust(absolutePath(params?.workspace, 'workspace'), Boolean(params.revoke)));
 
+    // Language features for superkick.yml (protocol/language.ts): the LSP's own methods, user token only.
+    const language = () =>
+      (this.language ??= new LanguageSession(
+        configs.languageService(),
+        (params) => void c.sendNotification(Language.PublishDiagnosticsNotification.type, params).catch(() => undefined),
+        this.ctx.log,
+        this.tag,
+      ));
+    this.userRequest(Language.InitializeRequest.type, () => Language.SERVER_CAPABILITIES);
+    // An editor's LSP `shutdown` ends nothing here: the host outlives every client.
+    c.onRequest(Language.ShutdownRequest.type, () => {
+      this.requireUser();
+    });
+    this.userNotification(Language.DidOpenTextDocumentNotification.type, (params) => language().open(params));
+    this.userNotification(Language.DidChangeTextDocumentNotification.type, (params) => language().change(params));
+    this.userNotification(Language.DidCloseTextDocumentNotification.type, (params) => language().close(params));
+    this.userRequest(Language.CompletionRequest.type, (params) => language().complete(params));
+    this.userRequest(Language.HoverRequest.type, (params) => language().hover(params));
+
     c.onNotification(Host.ShutdownHost.type, () => {
       if (this.principal?.kind === 'user') this.ctx.shutdown();
       else this.ctx.log.warn(this.tag, 'ignored a shutdown request from a connection without the user token');
@@ -207,7 +230,7 @@ export class ClientSession {
   }
 
   /** A request any authenticated principal may make. */
-  private request<P, R>(type: RequestType<P, R, void>, handler: (params: P) => R | Promise<R>): void {
+  private request<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void {
     const guarded = async (params: P) => {
       this.requireAuthenticated();
       return await handler(params);
@@ -216,10 +239,30 @@ export class ClientSession {
   }
 
   /** A request only the user (not an agent token) may make. */
-  private userRequest<P, R>(type: RequestType<P, R, void>, handler: (params: P) => R | Promise<R>): void {
+  private userRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void {
     this.request(type, (params: P) => {
-      if (this.principal?.kind !== 'user') throw new ResponseError(ErrorCode.Forbidden, 'an agent token may not do this');
+      this.requireUser();
       return handler(params);
+    });
+  }
+
+  private requireUser(): void {
+    this.requireAuthenticated();
+    if (this.principal?.kind !== 'user') throw new ResponseError(ErrorCode.Forbidden, 'an agent token may not do this');
+  }
+
+  /** A notification only the user may send; from anyone else it is logged and dropped (a notification has no answer to refuse with). */
+  private userNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
+    this.connection.onNotification(type, (params: P) => {
+      if (this.principal?.kind !== 'user') {
+        this.ctx.log.warn(this.tag, `ignored ${type.method} from a connection without the user token`);
+        return;
+      }
+      try {
+        handler(params);
+      } catch (error) {
+        this.ctx.log.error(this.tag, `${type.method} failed: ${(error as Error).message}`);
+      }
     });
   }
 

@@ -22,6 +22,7 @@ import type { TemplateChecker } from '../config/templateHook';
 import { trustAll } from '../config/trust';
 import { realPath, workspaceFile } from '../config/workspaceRoot';
 import { WorkspaceStore } from './workspaceStore';
+import { ConfigLanguageService } from '../language';
 
 const TAG = 'host.config';
 
@@ -66,6 +67,7 @@ export class WorkspaceConfigs extends EventEmitter<WorkspaceConfigsEvents> {
   private readonly user: Scope;
   private readonly scopes = new Map<string, Scope>();
   private userWatch: FileWatch | undefined;
+  private language: ConfigLanguageService | undefined;
 
   constructor(private readonly paths: SuperkickPaths, private readonly log: Logger, private readonly options: WorkspaceConfigsOptions = {}) {
     super();
@@ -146,6 +148,21 @@ export class WorkspaceConfigs extends EventEmitter<WorkspaceConfigsEvents> {
   /** The live configuration of a scope (for later issues: spawners, monitors, … read their section here). */
   configOf(workspace: string | null): EffectiveConfig {
     return this.scopeFor(workspace).holder.config;
+  }
+
+  /**
+   * The language features for editors, over this loader's schema (compiled
+   * once) and the host's environment, with the user's file read from disk.
+   */
+  languageService(): ConfigLanguageService {
+    this.language ??= new ConfigLanguageService({
+      loader: this.loader,
+      checkTemplate: this.options.checkTemplate ?? (() => []),
+      userConfigFile: this.paths.userConfig,
+      readUserConfig: () => readText(this.paths.userConfig),
+      env: () => this.options.env ?? process.env,
+    });
+    return this.language;
   }
 
   allStatuses(): ConfigStatus[] {

@@ -3,3 +3,4 @@ export * as Host from './host';
 export * as AgentLink from './agentLink';
 export * as Attach from './attach';
 export * from './startup';
+export * as Language from './language';
