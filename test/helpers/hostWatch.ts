@@ -9,6 +9,8 @@ import { whenEvent } from './waitFor';
 
 export class HostWatch {
   readonly agents = new Map<string, AgentRecord>();
+  /** Every state each agent was reported in, in order (a state seen only between two waits is not lost). */
+  readonly states = new Map<string, AgentRecord['state'][]>();
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket) {}
@@ -24,16 +26,36 @@ export class HostWatch {
     connection.onNotification(Host.AgentsChanged.type, ({ record, removed }) => {
       if (removed) watch.agents.delete(record.id);
       else watch.agents.set(record.id, record);
+      watch.noteState(record);
       for (const listener of [...watch.listeners]) listener();
     });
     connection.listen();
     const clientToken = token ?? fs.readFileSync(path.join(superkickDir, 'auth', 'client.token'), 'utf8').trim();
     await connection.sendRequest(Host.Authenticate.type, { token: clientToken, client: 'test' });
-    for (const record of await connection.sendRequest(Host.WatchAgents.type, {})) watch.agents.set(record.id, record);
+    for (const record of await connection.sendRequest(Host.WatchAgents.type, {})) {
+      watch.agents.set(record.id, record);
+      watch.noteState(record);
+    }
     return watch;
   }
 
-  until(id: string, predicate: (record: AgentRecord) => boolean, what: string): Promise<AgentRecord> {
+  private noteState(record: AgentRecord): void {
+    const seen = this.states.get(record.id) ?? [];
+    if (seen.at(-1) !== record.state) seen.push(record.state);
+    this.states.set(record.id, seen);
+  }
+
+  /** A mark in an agent's state history, for `until(..., { since })`. */
+  mark(id: string): number {
+    return this.states.get(id)?.length ?? 0;
+  }
+
+  /** The states an agent went through since `mark`. */
+  statesSince(id: string, mark: number): AgentRecord['state'][] {
+    return (this.states.get(id) ?? []).slice(mark);
+  }
+
+  until(id: string, predicate: (record: AgentRecord) => boolean, what: string, ms?: number): Promise<AgentRecord> {
     return whenEvent(
       (listener) => {
         this.listeners.add(listener);
@@ -43,7 +65,8 @@ export class HostWatch {
         const record = this.agents.get(id);
         return record && predicate(record) ? record : undefined;
       },
-      `agent ${id}: ${what}`,
+      `agent ${id}: ${what} (states: ${(this.states.get(id) ?? []).join(' → ')})`,
+      ms,
     );
   }
 

@@ -23,8 +23,11 @@ export function realCliBin(): string {
   return bin;
 }
 
-/** A private HOME for the CLIs, with `cwd` trusted and every vendor address replaced by a closed port on 127.0.0.1. */
-export function realCliEnvironment(home: string, cwd: string): NodeJS.ProcessEnv {
+/**
+ * A private HOME for the CLIs, with `cwd` trusted and every vendor address
+ * replaced by `modelUrl` (a fake model server; by default a closed port).
+ */
+export function realCliEnvironment(home: string, cwd: string, modelUrl = 'http://127.0.0.1:9'): NodeJS.ProcessEnv {
   fs.mkdirSync(path.join(home, '.gemini'), { recursive: true });
   fs.mkdirSync(path.join(home, '.codex'), { recursive: true });
   fs.writeFileSync(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects: { [cwd]: { hasTrustDialogAccepted: true } } }));
@@ -38,9 +41,11 @@ export function realCliEnvironment(home: string, cwd: string): NodeJS.ProcessEnv
       'model_provider = "fake"',
       'model = "fake-model"',
       'check_for_update_on_startup = false',
+      // The model may ask to run a command outside the sandbox, and a person is asked first: a test's permission prompt.
+      'approval_policy = "on-request"',
       '[model_providers.fake]',
       'name = "fake"',
-      'base_url = "http://127.0.0.1:9/v1"',
+      `base_url = "${modelUrl}/v1"`,
       'env_key = "FAKE_MODEL_KEY"',
       'wire_api = "responses"',
       `[projects.${JSON.stringify(cwd)}]`,
@@ -56,14 +61,14 @@ export function realCliEnvironment(home: string, cwd: string): NodeJS.ProcessEnv
     HOME: home,
     CODEX_HOME: path.join(home, '.codex'),
     FAKE_MODEL_KEY: 'not-a-key',
-    ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
+    ANTHROPIC_BASE_URL: modelUrl,
     ANTHROPIC_AUTH_TOKEN: 'not-a-token',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_TELEMETRY: '1',
     DISABLE_AUTOUPDATER: '1',
     DISABLE_ERROR_REPORTING: '1',
     GEMINI_API_KEY: 'not-a-key',
-    GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:9',
+    GOOGLE_GEMINI_BASE_URL: modelUrl,
     GEMINI_CLI_TRUST_WORKSPACE: 'true',
   };
 }

@@ -58,8 +58,8 @@ export class Sandbox {
   }
 
   /** Starts a headless agent and returns its id. */
-  async startAgent(command: string[], extra: string[] = []): Promise<string> {
-    return (await this.runOk(['agent', '--headless', ...extra, '--', ...command])).trim();
+  async startAgent(command: string[], extra: string[] = [], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+    return (await this.runOk(['agent', '--headless', ...extra, '--', ...command], options)).trim();
   }
 
   async list(): Promise<AgentRecord[]> {

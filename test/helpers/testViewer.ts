@@ -87,6 +87,12 @@ export class TestViewer {
     return text;
   }
 
+  /** Calls `listener` after each batch of frames; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   until<T>(check: () => T | undefined, what: string): Promise<T> {
     return whenEvent(
       (listener) => {

@@ -8,7 +8,7 @@ export function deadline<T>(promise: Promise<T>, what: string, ms = EVENT_DEADLI
 }
 
 /** Resolves when `check` (run on each event of `subscribe`) returns a value other than undefined. */
-export function whenEvent<T>(subscribe: (listener: () => void) => () => void, check: () => T | undefined, what: string): Promise<T> {
+export function whenEvent<T>(subscribe: (listener: () => void) => () => void, check: () => T | undefined, what: string, ms = EVENT_DEADLINE_MS): Promise<T> {
   return deadline(
     new Promise<T>((resolve) => {
       const first = check();
@@ -25,6 +25,7 @@ export function whenEvent<T>(subscribe: (listener: () => void) => () => void, ch
       });
     }),
     what,
+    ms,
   );
 }
 

@@ -29,7 +29,7 @@ describe('doctor', () => {
     assert.deepEqual(byName.claude.warnings, []);
     assert.equal(byName.codex.version, '0.200.0');
     assert.equal(byName.codex.screen, 'no idle screen');
-    assert.match(byName.codex.warnings.join('\n'), /installed 0\.200\.0, but its screens were read from 0\.169/);
+    assert.match(byName.codex.warnings.join('\n'), /installed 0\.200\.0, but its screens were recorded from 0\.169/);
     assert.match(byName.codex.warnings.join('\n'), /did not read as idle.*\n.*A new look!/);
     assert.equal(byName.gemini.program, null);
     assert.deepEqual(byName.gemini.warnings, []);

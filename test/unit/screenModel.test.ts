@@ -84,6 +84,20 @@ describe('screen model', () => {
     assert.deepEqual(states, ['working', 'idle', 'waiting']);
   });
 
+  it('counts a submission as working until the screen shows the program took it, even if it never looked busy', async () => {
+    const { model, states, nextState } = open(undefined, 'claude');
+    model.write(Buffer.from('\x1b[2J\x1b[H\u276f fix it\r\n  ? for shortcuts'));
+    await nextState(1);
+    assert.deepEqual(states, ['idle']);
+    model.submitted();
+    await nextState(2);
+    assert.deepEqual(states, ['idle', 'working'], 'working from the moment Enter is pressed');
+    // The program answers faster than any reading: straight from the prompt to a new idle screen.
+    model.write(Buffer.from('\x1b[2J\x1b[H\u25cf Done.\r\n\u276f \r\n  ? for shortcuts'));
+    await nextState(3);
+    assert.deepEqual(states, ['idle', 'working', 'idle'], 'idle again once the screen changed and held');
+  });
+
   it('answers terminal queries the programs send', async () => {
     const { model, replies } = open();
     model.write(Buffer.from('\x1b[c\x1b[>0q'));

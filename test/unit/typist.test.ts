@@ -12,8 +12,8 @@ function setup(options: { bracketedPaste?: boolean; draftQuietMs?: number } = {}
       written.push(data);
       onWrite?.();
     },
-    { modes: async () => ({ bracketedPaste: Boolean(options.bracketedPaste) }) },
-    options.draftQuietMs ?? 60_000,
+    { modes: async () => ({ bracketedPaste: Boolean(options.bracketedPaste) }), submitted: () => undefined },
+    { draftQuietMs: options.draftQuietMs ?? 60_000 },
   );
   /** Resolves once `count` writes have been made. */
   const writes = (count: number) =>
@@ -73,5 +73,7 @@ describe('typist', () => {
     assert.equal(await typedForm('a\nb', { modes: async () => ({ bracketedPaste: true }) }), '\x1b[200~a\nb\x1b[201~');
     assert.equal(await typedForm('a\n\nb', { modes: async () => ({ bracketedPaste: false }) }), 'a b');
     assert.equal(await typedForm('one line', { modes: async () => ({ bracketedPaste: false }) }), 'one line');
+    assert.equal(await typedForm('one line', { modes: async () => ({ bracketedPaste: true }) }), '\x1b[200~one line\x1b[201~', 'one line too: no TUI guesses where a paste ends');
+    for (const keys of ['\x1b', '\x03', '\x1b[A\x1b[B', '\x1bOP\r']) assert.equal(await typedForm(keys, { modes: async () => ({ bracketedPaste: true }) }), keys, 'keys are pressed, not pasted');
   });
 });

@@ -117,7 +117,7 @@ export async function runAgentProcess(): Promise<void> {
     return current?.file ?? null;
   };
 
-  const typist = new Typist((data) => pty?.write(data), screen);
+  const typist = new Typist((data) => pty?.write(data), screen, { enterDelayMs: driver.enterDelayMs });
 
   const relay = (data: Buffer) => {
     attach.output(data);

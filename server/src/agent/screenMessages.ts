@@ -6,6 +6,8 @@ export type ToScreen =
   | { t: 'resize'; cols: number; rows: number }
   | { t: 'snapshot'; id: number; scrollback: number }
   | { t: 'modes'; id: number }
+  /** Enter is about to be pressed on typed text: the program is working until its screen shows it reacted. */
+  | { t: 'submitted' }
   /** Stop: the worker ends its timers and exits on its own (terminating it mid-callback has crashed Node 20). */
   | { t: 'close' };
 

@@ -54,6 +54,11 @@ export class ScreenModel {
     this.post({ t: 'resize', cols, rows });
   }
 
+  /** Enter is about to be pressed on typed text (see the worker's `submitted`). */
+  submitted(): void {
+    this.post({ t: 'submitted' });
+  }
+
   snapshot(scrollback: number): Promise<Snapshot> {
     const id = this.nextRequest++;
     return new Promise((resolve) => {

@@ -110,11 +110,38 @@ function changed(): void {
  * not count.
  */
 const EVALUATE_AFTER_MS = 50;
+/** A program whose screen has not changed this long after a submission ignored it: believe its idle screen again. */
+const REACTION_TIMEOUT_MS = 5000;
 const patterns = compilePatterns(init.states);
 const readsStates = patterns.waiting.length + patterns.working.length + patterns.idle.length > 0;
 let reportedState: ScreenState | undefined;
 let idleSince = 0;
 let evaluation: NodeJS.Timeout | undefined;
+/**
+ * The screen as it was when text was submitted, until the program reacts.
+ * A fast turn can go from idle through working back to idle between two
+ * readings; without this the agent would seem never to have left idle, and
+ * the next message would wait, or go in before the program took this one.
+ */
+let submittedScreen: string | undefined;
+let reactionTimer: NodeJS.Timeout | undefined;
+
+function submitted(): void {
+  if (!readsStates) return;
+  submittedScreen = visibleText();
+  idleSince = 0;
+  clearTimeout(reactionTimer);
+  reactionTimer = setTimeout(() => {
+    submittedScreen = undefined;
+    scheduleEvaluation();
+  }, REACTION_TIMEOUT_MS);
+  if (reportedState !== 'working') report('working');
+}
+
+function reacted(): void {
+  submittedScreen = undefined;
+  clearTimeout(reactionTimer);
+}
 
 function scheduleEvaluation(delay = EVALUATE_AFTER_MS): void {
   if (!readsStates || evaluation) return;
@@ -134,11 +161,17 @@ function evaluateState(): void {
     scheduleEvaluation(); // Read the screen once the backlog is parsed.
     return;
   }
-  const state = detectState(visibleText(), patterns);
+  const text = visibleText();
+  const state = detectState(text, patterns);
   if (state !== 'idle') {
     idleSince = 0;
+    if (state) reacted();
     if (state && state !== reportedState) report(state);
     return;
+  }
+  if (submittedScreen !== undefined) {
+    if (text === submittedScreen) return; // Not taken yet; the next change or the reaction timeout looks again.
+    reacted();
   }
   if (reportedState === 'idle') return;
   const now = Date.now();
@@ -187,8 +220,12 @@ port.on('message', (message: ToScreen) => {
       clearTimeout(prepareTimer);
       clearTimeout(ackTimer);
       clearTimeout(evaluation);
+      clearTimeout(reactionTimer);
       terminal.dispose();
       process.exit(0);
+      break;
+    case 'submitted':
+      afterPendingWrites(submitted);
       break;
     case 'modes':
       afterPendingWrites(() => post({ t: 'modes', id: message.id, bracketedPaste: terminal.modes.bracketedPasteMode }));

@@ -4,8 +4,10 @@
  *
  * - Submitting: the text goes in first (as a bracketed paste when the program
  *   turned that on, see `typedForm`), and Enter only once the program has
- *   echoed it or ECHO_WAIT_MS have passed: Enter sent right behind a paste is
- *   lost by some CLIs (Claude Code, about 2 times in 3).
+ *   echoed it or ECHO_WAIT_MS have passed, and no sooner than the driver's
+ *   `enterDelayMs` after the text: Enter sent right behind a paste is lost by
+ *   some CLIs (Claude Code, about 2 times in 3), and CLIs that guess pastes
+ *   from fast keystrokes (Codex) take an early Enter for a newline.
  * - Never clobbering a person: what viewers type since their last Enter is
  *   their draft. Queued text waits until the draft is submitted or the person
  *   has been quiet for `draftQuietMs`. Submitted: the program is busy with
@@ -20,6 +22,7 @@ const ECHO_WAIT_MS = 500;
 export const DEFAULT_DRAFT_QUIET_MS = 10_000;
 
 const PASTE_START = '\x1b[200~';
+const KEYS_ONLY = /^(?:\x1b\[[0-?]*[ -/]*[@-~]|\x1bO.|[\x00-\x1f\x7f])+$/;
 const PASTE_END = '\x1b[201~';
 
 export class Typist {
@@ -32,9 +35,13 @@ export class Typist {
 
   constructor(
     private readonly write: (data: string) => void,
-    private readonly screen: Pick<ScreenModel, 'modes'>,
-    private readonly draftQuietMs = DEFAULT_DRAFT_QUIET_MS,
+    private readonly screen: Pick<ScreenModel, 'modes' | 'submitted'>,
+    private readonly timing: { draftQuietMs?: number; enterDelayMs?: number } = {},
   ) {}
+
+  private get draftQuietMs(): number {
+    return this.timing.draftQuietMs ?? DEFAULT_DRAFT_QUIET_MS;
+  }
 
   /** The program printed something. */
   output(): void {
@@ -95,7 +102,12 @@ export class Typist {
     this.write(typed);
     let bytes = Buffer.byteLength(typed);
     if (submit) {
+      const typedAt = Date.now();
       await this.echoOrTimeout();
+      const gap = (this.timing.enterDelayMs ?? 0) - (Date.now() - typedAt);
+      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+      // The screen as it is now, before Enter, is what "not taken yet" looks like.
+      this.screen.submitted();
       this.write('\r');
       bytes += 1;
     }
@@ -135,9 +147,16 @@ export class Typist {
   }
 }
 
-/** How text is typed so that a newline in it never presses Enter (see AgentLink.AgentInput). */
+/**
+ * How text is typed so that a newline in it never presses Enter (see
+ * AgentLink.AgentInput): one bracketed paste whenever the program turned that
+ * on — also for one line, which a TUI would otherwise see as a burst of
+ * keystrokes and may take for a paste it guesses the end of — else typed,
+ * with newlines folded into spaces. Keys (Esc, arrows, ctrl-c: control
+ * characters and escape sequences only) are pressed, never pasted.
+ */
 export async function typedForm(text: string, screen: Pick<ScreenModel, 'modes'>): Promise<string> {
-  if (!text.includes('\n')) return text;
+  if (!text || KEYS_ONLY.test(text)) return text;
   if ((await screen.modes()).bracketedPaste) return `${PASTE_START}${text}${PASTE_END}`;
   return text.replace(/\n+/g, ' ');
 }

@@ -10,6 +10,7 @@ export const claude: DriverProfile = {
     idle: ['\\? for shortcuts'],
   },
   idleSettleMs: 150,
+  enterDelayMs: 50,
   mcp: 'claude-mcp-config',
   usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
   observedVersion: '2.1',

@@ -13,6 +13,7 @@ export const codex: DriverProfile = {
     idle: ['› Ask Codex to do anything'],
   },
   idleSettleMs: 150,
+  enterDelayMs: 120,
   mcp: 'codex-config-flags',
   usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
   observedVersion: '0.169',

@@ -6,6 +6,7 @@ export const command: DriverProfile = {
   commands: [],
   states: { waiting: [], working: [], idle: [] },
   idleSettleMs: 300,
+  enterDelayMs: 0,
   mcp: 'none',
   usage: null,
   observedVersion: null,

@@ -13,6 +13,7 @@ export const copilot: DriverProfile = {
     idle: ['Enter @ to mention files', 'Type @ to mention files'],
   },
   idleSettleMs: 150,
+  enterDelayMs: 50,
   mcp: 'copilot-additional-config',
   usage: null,
   observedVersion: null,

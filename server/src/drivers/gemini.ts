@@ -10,6 +10,7 @@ export const gemini: DriverProfile = {
     idle: ['Type your message or @path/to/file'],
   },
   idleSettleMs: 150,
+  enterDelayMs: 150,
   mcp: 'gemini-system-settings',
   usage: 'its screen (/stats) only; no session file with token counts',
   observedVersion: '0.61',

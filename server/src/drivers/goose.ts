@@ -10,6 +10,7 @@ export const goose: DriverProfile = {
     idle: ['^\\s*\\( O\\)>', '^\\s*>\\s*$'],
   },
   idleSettleMs: 150,
+  enterDelayMs: 50,
   mcp: 'goose-extension',
   usage: null,
   observedVersion: null,

@@ -25,6 +25,12 @@ export interface DriverProfile {
   states: StatePatterns;
   /** How long an idle screen must stay idle before the agent counts as idle (a one-frame flicker never does). */
   idleSettleMs: number;
+  /**
+   * The least time between typing a message and pressing Enter, on top of
+   * waiting for the echo: a CLI that guesses pastes from fast keystrokes
+   * takes an Enter that comes too soon for a newline.
+   */
+  enterDelayMs: number;
   /** How it is handed the Superkick MCP server (see mcpHandOff.ts). */
   mcp: McpHandOffKind;
   /** Where its cost and token usage can be read, for the cost issue; `null` when the CLI exposes none. */

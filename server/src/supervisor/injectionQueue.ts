@@ -105,26 +105,32 @@ export class InjectionQueue {
     const batch = this.pending(agentId);
     if (!batch.length) return;
     this.delivering.add(agentId);
+    // Marked before typing: the program may start working (and be done) while the typing is still being awaited.
+    this.delivered.set(agentId, Date.now());
     try {
       const text = batch.map((m) => m.text).join(JOIN_SEPARATOR);
       if (!(await this.deliver(agentId, text, batch.some((m) => m.submit)))) {
+        this.delivered.delete(agentId);
         this.log.info('host.queue', `${agentId} deferred ${batch.length} message(s): a person submitted their own text first`);
         return;
       }
       const ids = new Set(batch.map((m) => m.id));
       this.messages = this.messages.filter((m) => !ids.has(m.id));
       this.save();
-      this.delivered.set(agentId, Date.now());
       setTimeout(() => {
         const record = this.recordOf(agentId);
         if (record) this.agentChanged(record);
       }, DELIVERY_SETTLE_MS + 10).unref();
       this.log.info('host.queue', `delivered ${batch.length} message(s) to ${agentId}`);
     } catch (error) {
+      this.delivered.delete(agentId);
       this.log.warn('host.queue', `could not deliver to ${agentId}, will retry when it is next idle: ${(error as Error).message}`);
     } finally {
       this.delivering.delete(agentId);
     }
+    // Messages queued while this one was typed, for an agent that already went through its turn meanwhile.
+    const record = this.recordOf(agentId);
+    if (record && this.pending(agentId).length) this.agentChanged(record);
   }
 
   private dropExpired(): void {

@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { DRIVERS, readsScreenState } from '../../drivers';
+import { compilePatterns, detectState } from '../../drivers/detectState';
+import { corpusFor } from '../../drivers/screenCorpus';
 import type { DriverProfile, ScreenState } from '../../drivers/profile';
 import { resolveCommand } from '../../common/commandPath';
 import { table } from '../format';
@@ -20,6 +22,8 @@ export interface DriverCheck {
   program: string | null;
   version: string | null;
   observedVersion: string | null;
+  /** The exact version the shipped screen corpus was recorded from, if there is one for this driver. */
+  corpusVersion: string | null;
   screen: ScreenState | 'no idle screen' | 'exited' | 'not checked' | null;
   verified: string;
   warnings: string[];
@@ -42,8 +46,8 @@ export function registerDoctor(program: Command): void {
       else {
         console.log(
           table(
-            ['DRIVER', 'PROGRAM', 'VERSION', 'PATTERNS FROM', 'START-UP SCREEN', 'STATES VERIFIED HERE'],
-            checks.map((c) => [c.driver, c.program ?? (c.driver === 'command' ? '(any program)' : 'not installed'), c.version ?? '-', c.observedVersion ?? '-', c.screen ?? '-', c.verified]),
+            ['DRIVER', 'PROGRAM', 'VERSION', 'SCREENS RECORDED FROM', 'START-UP SCREEN', 'STATES VERIFIED HERE'],
+            checks.map((c) => [c.driver, c.program ?? (c.driver === 'command' ? '(any program)' : 'not installed'), c.version ?? '-', c.corpusVersion ?? c.observedVersion ?? '-', c.screen ?? '-', c.verified]),
           ),
         );
         for (const check of checks) for (const warning of check.warnings) console.log(`warning: ${check.driver}: ${warning}`);
@@ -58,17 +62,20 @@ async function checkDriver(driver: DriverProfile, launch: boolean, timeoutMs: nu
     program: null,
     version: null,
     observedVersion: driver.observedVersion,
+    corpusVersion: corpusFor(driver.name)?.version ?? null,
     screen: null,
     verified: driver.verified.states.length ? driver.verified.states.join(', ') : `none (${driver.verified.note})`,
     warnings: [],
   };
+  check.warnings.push(...corpusMisreadings(driver));
   const program = driver.commands.map((name) => resolveCommand(name, process.cwd())).find(Boolean);
   if (!program) return check;
   check.program = program;
   check.version = await programVersion(program);
   if (!check.version) check.warnings.push(`${program} --version gave no version`);
   else if (driver.observedVersion && !sameRelease(check.version, driver.observedVersion)) {
-    check.warnings.push(`installed ${check.version}, but its screens were read from ${driver.observedVersion}: state detection may be wrong; run an agent and check \`superkick list\``);
+    const from = check.corpusVersion ?? driver.observedVersion;
+    check.warnings.push(`installed ${check.version}, but its screens were recorded from ${from}: state detection may be wrong; run an agent and check \`superkick list\``);
   }
   if (!readsScreenState(driver)) return check;
   if (!launch) {
@@ -80,6 +87,16 @@ async function checkDriver(driver: DriverProfile, launch: boolean, timeoutMs: nu
   if (seen.state === 'waiting') check.warnings.push('it starts with a prompt up (a trust or sign-in dialog?); agents will wait for a person until it is answered');
   else if (seen.state !== 'idle') check.warnings.push(`its start-up screen did not read as idle (${seen.state}); state detection would be wrong. Last lines:\n${seen.tail}`);
   return check;
+}
+
+/** The recorded screens the driver's patterns (as configured) no longer read as their state: a bad pattern override shows here before it strands an agent. */
+function corpusMisreadings(driver: DriverProfile): string[] {
+  const corpus = corpusFor(driver.name);
+  if (!corpus) return [];
+  const patterns = compilePatterns(driver.states);
+  return corpus.screens
+    .filter((screen) => detectState(screen.text, patterns) !== screen.state)
+    .map((screen) => `its patterns read the recorded ${corpus.version} screen "${screen.moment}" as ${detectState(screen.text, patterns) ?? 'nothing'}, not ${screen.state}`);
 }
 
 function programVersion(program: string): Promise<string | null> {
