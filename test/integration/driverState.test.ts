@@ -12,6 +12,7 @@ import { Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { TestViewer } from '../helpers/testViewer';
 import { Host } from '../../server/src/protocol';
+import { whenEvent } from '../helpers/waitFor';
 
 /**
  * Moves one step per submitted line (raw mode, so the test drives it), and
@@ -53,6 +54,18 @@ describe('driver state', () => {
   const received = path.join(sandbox.work, 'received.txt');
   const env = { PATH: `${bin}:${process.env.PATH}`, FAKE_LOG: received };
   const lines = () => (fs.existsSync(received) ? fs.readFileSync(received, 'utf8').split('\n').filter(Boolean) : []);
+  /** The lines the program got, once it has got `count` of them (the agent reads as working from Enter on, before the program has the line). */
+  const linesWhen = (count: number) => {
+    const watcher = fs.watch(sandbox.work);
+    return whenEvent(
+      (listener) => {
+        watcher.on('change', listener);
+        return () => watcher.close();
+      },
+      () => (lines().length >= count ? lines() : undefined),
+      `the program to have got ${count} line(s) (it has ${JSON.stringify(lines())})`,
+    ).finally(() => watcher.close());
+  };
   let watch: HostWatch;
   before(async () => {
     fs.mkdirSync(bin);
@@ -74,7 +87,7 @@ describe('driver state', () => {
     const first = JSON.parse(await sandbox.runOk(['inject', id, '--json', 'fix the bug'], { env }));
     assert.equal(first.queued, true);
     await watch.until(id, (r) => r.state === 'working', 'working on the prompt');
-    assert.deepEqual(lines(), ['fix the bug']);
+    assert.deepEqual(await linesWhen(1), ['fix the bug']);
 
     // Working: it waits in the queue.
     const second = JSON.parse(await sandbox.runOk(['inject', id, '--json', 'queued while busy'], { env }));
@@ -82,14 +95,15 @@ describe('driver state', () => {
     // A person answers; the permission prompt comes up. Still nothing from the queue.
     await sandbox.runOk(['inject', id, '--now', 'go on'], { env });
     await watch.until(id, (r) => r.state === 'waiting', 'a permission prompt');
+    await linesWhen(2);
     const queued = JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env }));
     assert.deepEqual(queued.map((m: { text: string }) => m.text), ['queued while busy']);
     assert.deepEqual(lines(), ['fix the bug', 'go on'], 'nothing was typed into the prompt');
 
     // The person approves; once idle, the queue delivers.
     await sandbox.runOk(['inject', id, '--now', '1'], { env });
+    assert.deepEqual(await linesWhen(4), ['fix the bug', 'go on', '1', 'queued while busy']);
     await watch.until(id, (r) => r.state === 'working', 'working on the queued message');
-    assert.deepEqual(lines(), ['fix the bug', 'go on', '1', 'queued while busy']);
     await sandbox.runOk(['inject', id, '--now', 'done'], { env });
     await watch.until(id, (r) => r.state === 'idle', 'idle again');
     assert.deepEqual(JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env })), []);
@@ -119,8 +133,7 @@ describe('driver state', () => {
     await sandbox.runOk(['inject', id, '--now', 'go on'], { env });
     await watch.until(id, (r) => r.state === 'waiting', 'a permission prompt');
     await sandbox.runOk(['inject', id, '--now', '1'], { env });
-    await watch.until(id, (r) => r.state === 'working', 'working on the queue');
-    assert.deepEqual(lines(), ['start', 'go on', '1', 'urgent first CI failed (new)'], 'one submission, newlines folded for a program without bracketed paste');
+    assert.deepEqual(await linesWhen(4), ['start', 'go on', '1', 'urgent first CI failed (new)'], 'one submission, newlines folded for a program without bracketed paste');
     assert.deepEqual(JSON.parse(await sandbox.runOk(['queue', id, '--json'], { env })), []);
     await sandbox.runOk(['stop', id, '--force']);
   });
@@ -139,12 +152,11 @@ describe('driver state', () => {
     assert.equal(queued.queued, true);
     person.type('\r');
     await watch.until(id, (r) => r.state === 'working', 'working on what the person sent');
-    assert.deepEqual(lines(), ['my own words'], 'the person\'s text went in whole, with nothing typed over it');
+    assert.deepEqual(await linesWhen(1), ['my own words'], 'the person\'s text went in whole, with nothing typed over it');
     await sandbox.runOk(['inject', id, '--now', 'go on'], { env });
     await watch.until(id, (r) => r.state === 'waiting', 'a permission prompt');
     await sandbox.runOk(['inject', id, '--now', '1'], { env });
-    await watch.until(id, (r) => r.state === 'working', 'working on the queued note');
-    assert.deepEqual(lines(), ['my own words', 'go on', '1', 'queued note']);
+    assert.deepEqual(await linesWhen(4), ['my own words', 'go on', '1', 'queued note']);
     person.close();
     await sandbox.runOk(['stop', id, '--force']);
   });

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { TestViewer } from '../helpers/testViewer';
-import { deadline, exitOf } from '../helpers/waitFor';
+import { whenEvent, deadline, exitOf } from '../helpers/waitFor';
 import { Host } from '../../server/src/protocol';
 import { rpcOverSocket } from '../../server/src/common/rpcConnection';
 
@@ -90,7 +90,16 @@ describe('host restart', () => {
     const a = sandbox.spawn(['server']);
     const b = sandbox.spawn(['server']);
     let stderr = '';
+    let stdout = '';
     for (const child of [a, b]) child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const listening = whenEvent(
+      (listener) => {
+        for (const child of [a, b]) child.stdout!.on('data', (chunk) => ((stdout += chunk), listener()));
+        return () => undefined;
+      },
+      () => (stdout.includes('listening on') ? true : undefined),
+      'the winning host to listen',
+    );
     const [loser, winner] = await deadline(
       new Promise<[number, typeof a]>((resolve) => {
         a.once('exit', (code) => resolve([code ?? -1, b]));
@@ -100,6 +109,8 @@ describe('host restart', () => {
     );
     assert.equal(loser, 2);
     assert.match(stderr, /already running/);
+    // Losing is quick; the winner may still be loading its configuration.
+    await listening;
     const status = JSON.parse(await sandbox.runOk(['server', '--status', '--json']));
     assert.equal(status.pid, winner.pid);
     await sandbox.runOk(['server', '--stop']);
