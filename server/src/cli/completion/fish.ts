@@ -1,13 +1,13 @@
 /** `superkick completion fish`: one function walks the typed words and prints candidates with descriptions. */
 import { allCommands, type CommandSpec } from './commandTree';
-import { argumentKinds, kindWord, pathKey } from './shellTables';
+import { lookupArms, pathKey, type CaseArm } from './shellTables';
 
 /** A single-quoted fish word (fish's single quotes honour \\' and \\\\). */
 function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-function switchFunction(name: string, doc: string, args: string, key: string, arms: Array<[string[], string]>, otherwise = 'return 1'): string {
+function switchFunction(name: string, doc: string, args: string, key: string, arms: CaseArm[], otherwise = 'return 1'): string {
   const lines = [`# ${doc}`, `function ${name} --argument-names ${args}`, `    switch ${key}`];
   for (const [patterns, body] of arms) lines.push(`        case ${patterns.join(' ')}`, `            ${body}`);
   lines.push(`        case '*'`, `            ${otherwise}`, '    end', 'end');
@@ -19,20 +19,11 @@ function described(pairs: Array<[string, string]>): string {
 }
 
 function fishTables(root: CommandSpec): string {
-  const subArms: Array<[string[], string]> = [];
-  const flagValueArms: Array<[string[], string]> = [];
-  const argArms: Array<[string[], string]> = [];
-  const describedArms: Array<[string[], string]> = [];
+  // Quoted or not, a case pattern is a wildcard in fish.
+  const { sub: subArms, flagValue: flagValueArms, arg: argArms } = lookupArms(root, quote, (key) => quote(`${key}|*`));
+  const describedArms: CaseArm[] = [];
   for (const command of allCommands(root)) {
     const key = pathKey(command);
-    for (const sub of command.subcommands) subArms.push([sub.names.map((name) => quote(`${key}|${name}`)), `echo ${quote(sub.path.at(-1) ?? '')}`]);
-    for (const flag of command.flags) {
-      if (flag.value) flagValueArms.push([flag.names.map((name) => quote(`${key}|${name}`)), `echo ${quote(kindWord(flag.value))}`]);
-    }
-    const { fixed, rest } = argumentKinds(command);
-    fixed.forEach((kind, index) => argArms.push([[quote(`${key}|${index}`)], `echo ${quote(kind)}`]));
-    // Quoted or not, a case pattern is a wildcard in fish.
-    if (rest) argArms.push([[quote(`${key}|*`)], `echo ${quote(rest)}`]);
     const subs = command.subcommands.flatMap((sub) => sub.names.map((name): [string, string] => [name, sub.description]));
     const flags = command.flags.flatMap((flag) => flag.names.map((name): [string, string] => [name, flag.description]));
     if (subs.length) describedArms.push([[quote(`${key}|subcommands`)], described(subs)]);

@@ -29,30 +29,48 @@ export function argumentKinds(command: CommandSpec): { fixed: string[]; rest: st
   return { fixed, rest: last === 'program' ? 'anything' : last };
 }
 
-function caseFunction(name: string, doc: string, key: string, arms: Array<[string[], string]>, otherwise = 'return 1'): string {
+function caseFunction(name: string, doc: string, key: string, arms: CaseArm[], otherwise = 'return 1'): string {
   const lines = [`# ${doc}`, `${name}() {`, `  case ${key} in`];
   for (const [patterns, body] of arms) lines.push(`    ${patterns.join('|')}) ${body} ;;`);
   lines.push(`    *) ${otherwise} ;;`, '  esac', '}');
   return lines.join('\n');
 }
 
-export function shellTables(root: CommandSpec): string {
-  const commands = allCommands(root);
-  const subArms: Array<[string[], string]> = [];
-  const flagValueArms: Array<[string[], string]> = [];
-  const argArms: Array<[string[], string]> = [];
-  const subsArms: Array<[string[], string]> = [];
-  const flagsArms: Array<[string[], string]> = [];
-  const describedArms: Array<[string[], string]> = [];
-  for (const command of commands) {
+export type CaseArm = [patterns: string[], body: string];
+
+/**
+ * The lookups every shell's script makes (subcommand names, what a flag's value
+ * and each positional argument complete to), as case arms in that shell's
+ * quoting; `anyIndexAfter` spells the pattern for every index past a quoted
+ * `PATH|` prefix (a trailing wildcard outside the quotes in bash and zsh; a
+ * pattern is a wildcard even quoted in fish).
+ */
+export function lookupArms(
+  root: CommandSpec,
+  quoteWord: (text: string) => string,
+  anyIndexAfter: (key: string) => string,
+): { sub: CaseArm[]; flagValue: CaseArm[]; arg: CaseArm[] } {
+  const arms = { sub: [] as CaseArm[], flagValue: [] as CaseArm[], arg: [] as CaseArm[] };
+  for (const command of allCommands(root)) {
     const key = pathKey(command);
-    for (const sub of command.subcommands) subArms.push([sub.names.map((name) => quote(`${key}|${name}`)), `echo ${quote(sub.path.at(-1) ?? '')}`]);
+    for (const sub of command.subcommands) arms.sub.push([sub.names.map((name) => quoteWord(`${key}|${name}`)), `echo ${quoteWord(sub.path.at(-1) ?? '')}`]);
     for (const flag of command.flags) {
-      if (flag.value) flagValueArms.push([flag.names.map((name) => quote(`${key}|${name}`)), `echo ${quote(kindWord(flag.value))}`]);
+      if (flag.value) arms.flagValue.push([flag.names.map((name) => quoteWord(`${key}|${name}`)), `echo ${quoteWord(kindWord(flag.value))}`]);
     }
     const { fixed, rest } = argumentKinds(command);
-    fixed.forEach((kind, index) => argArms.push([[quote(`${key}|${index}`)], `echo ${quote(kind)}`]));
-    if (rest) argArms.push([[`${quote(`${key}|`)}*`], `echo ${quote(rest)}`]);
+    fixed.forEach((kind, index) => arms.arg.push([[quoteWord(`${key}|${index}`)], `echo ${quoteWord(kind)}`]));
+    if (rest) arms.arg.push([[anyIndexAfter(key)], `echo ${quoteWord(rest)}`]);
+  }
+  return arms;
+}
+
+export function shellTables(root: CommandSpec): string {
+  const { sub: subArms, flagValue: flagValueArms, arg: argArms } = lookupArms(root, quote, (key) => `${quote(`${key}|`)}*`);
+  const subsArms: CaseArm[] = [];
+  const flagsArms: CaseArm[] = [];
+  const describedArms: CaseArm[] = [];
+  for (const command of allCommands(root)) {
+    const key = pathKey(command);
     if (command.subcommands.length) subsArms.push([[quote(key)], `echo ${quote(command.subcommands.flatMap((sub) => sub.names).join(' '))}`]);
     flagsArms.push([[quote(key)], `echo ${quote(command.flags.flatMap((flag) => flag.names).join(' '))}`]);
     const subLines = command.subcommands.flatMap((sub) => sub.names.map((name) => `${name}:${sub.description}`));
