@@ -1,10 +1,8 @@
 /** A client connection to a sandbox's host that follows ConfigChanged, for waiting on configuration reloads. */
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { Host, type ConfigStatus } from '../../server/src/protocol';
-import { rpcOverSocket } from '../../server/src/common/rpcConnection';
+import { openHostConnection } from './hostConnection';
 import { whenEvent } from './waitFor';
 
 export class ConfigWatch {
@@ -14,21 +12,15 @@ export class ConfigWatch {
   private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket) {}
 
   static async open(superkickDir: string): Promise<ConfigWatch> {
-    const socket = net.createConnection(path.join(superkickDir, 'run', 'host.sock'));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
+    const watch = await openHostConnection(superkickDir, { client: 'test' }, (connection, socket) => {
+      const opened = new ConfigWatch(connection, socket);
+      connection.onNotification(Host.ConfigChanged.type, (change) => {
+        opened.changes.push(change);
+        for (const listener of [...opened.listeners]) listener();
+      });
+      return opened;
     });
-    const connection = rpcOverSocket(socket, { guard: false });
-    const watch = new ConfigWatch(connection, socket);
-    connection.onNotification(Host.ConfigChanged.type, (change) => {
-      watch.changes.push(change);
-      for (const listener of [...watch.listeners]) listener();
-    });
-    connection.listen();
-    const token = fs.readFileSync(path.join(superkickDir, 'auth', 'client.token'), 'utf8').trim();
-    await connection.sendRequest(Host.Authenticate.type, { token, client: 'test' });
-    await connection.sendRequest(Host.WatchConfig.type, {});
+    await watch.connection.sendRequest(Host.WatchConfig.type, {});
     return watch;
   }
 

@@ -1,10 +1,8 @@
 /** A client connection to a sandbox's host that follows AgentsChanged, for waiting on agent events. */
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { Host, type AgentRecord } from '../../server/src/protocol';
-import { rpcOverSocket } from '../../server/src/common/rpcConnection';
+import { openHostConnection } from './hostConnection';
 import { whenEvent } from './waitFor';
 
 export class HostWatch {
@@ -16,23 +14,17 @@ export class HostWatch {
   private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket) {}
 
   static async open(superkickDir: string, token?: string): Promise<HostWatch> {
-    const socket = net.createConnection(path.join(superkickDir, 'run', 'host.sock'));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
+    const watch = await openHostConnection(superkickDir, { client: 'test', token }, (connection, socket) => {
+      const opened = new HostWatch(connection, socket);
+      connection.onNotification(Host.AgentsChanged.type, ({ record, removed }) => {
+        if (removed) opened.agents.delete(record.id);
+        else opened.agents.set(record.id, record);
+        opened.noteState(record);
+        for (const listener of [...opened.listeners]) listener();
+      });
+      return opened;
     });
-    const connection = rpcOverSocket(socket, { guard: false });
-    const watch = new HostWatch(connection, socket);
-    connection.onNotification(Host.AgentsChanged.type, ({ record, removed }) => {
-      if (removed) watch.agents.delete(record.id);
-      else watch.agents.set(record.id, record);
-      watch.noteState(record);
-      for (const listener of [...watch.listeners]) listener();
-    });
-    connection.listen();
-    const clientToken = token ?? fs.readFileSync(path.join(superkickDir, 'auth', 'client.token'), 'utf8').trim();
-    await connection.sendRequest(Host.Authenticate.type, { token: clientToken, client: 'test' });
-    for (const record of await connection.sendRequest(Host.WatchAgents.type, {})) {
+    for (const record of await watch.connection.sendRequest(Host.WatchAgents.type, {})) {
       watch.agents.set(record.id, record);
       watch.noteState(record);
     }
@@ -45,7 +37,7 @@ export class HostWatch {
     this.states.set(record.id, seen);
   }
 
-  /** A mark in an agent's state history, for `until(..., { since })`. */
+  /** A mark in an agent's state history, for `statesSince`. */
   mark(id: string): number {
     return this.states.get(id)?.length ?? 0;
   }

@@ -1,11 +1,9 @@
 /** A client of the host's language features over the host socket, as an editor would be, for waiting on published diagnostics. */
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MessageConnection } from 'vscode-jsonrpc';
-import { Host, Language } from '../../server/src/protocol';
-import { rpcOverSocket } from '../../server/src/common/rpcConnection';
+import { Language } from '../../server/src/protocol';
+import { openHostConnection } from './hostConnection';
 import { whenEvent } from './waitFor';
 
 export class TestLanguageClient {
@@ -17,21 +15,14 @@ export class TestLanguageClient {
 
   /** Connects and authenticates with the user's token, or `token` (an agent's). */
   static async open(superkickDir: string, token?: string): Promise<TestLanguageClient> {
-    const socket = net.createConnection(path.join(superkickDir, 'run', 'host.sock'));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
+    return openHostConnection(superkickDir, { client: 'test-editor', token }, (connection, socket) => {
+      const client = new TestLanguageClient(connection, socket);
+      connection.onNotification(Language.PublishDiagnosticsNotification.type, (params) => {
+        client.published.push(params);
+        for (const listener of [...client.listeners]) listener();
+      });
+      return client;
     });
-    const connection = rpcOverSocket(socket, { guard: false });
-    const client = new TestLanguageClient(connection, socket);
-    connection.onNotification(Language.PublishDiagnosticsNotification.type, (params) => {
-      client.published.push(params);
-      for (const listener of [...client.listeners]) listener();
-    });
-    connection.listen();
-    const clientToken = token ?? fs.readFileSync(path.join(superkickDir, 'auth', 'client.token'), 'utf8').trim();
-    await connection.sendRequest(Host.Authenticate.type, { token: clientToken, client: 'test-editor' });
-    return client;
   }
 
   open(file: string, text: string): void {

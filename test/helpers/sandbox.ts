@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentRecord } from '../../server/src/protocol';
+import { deadline } from './waitFor';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -78,6 +79,27 @@ export class Sandbox {
     } catch {
       return undefined;
     }
+  }
+
+  /** SIGKILLs the host and resolves once it is gone. */
+  killHost(): Promise<void> {
+    const pid = this.hostPid();
+    if (!pid) throw new Error('no host is running in this sandbox');
+    process.kill(pid, 'SIGKILL');
+    return deadline(
+      new Promise<void>((resolve) => {
+        const check = () => {
+          try {
+            process.kill(pid, 0);
+            setImmediate(check);
+          } catch {
+            resolve();
+          }
+        };
+        check();
+      }),
+      `host pid ${pid} to die`,
+    );
   }
 
   /** Ends everything this sandbox started: agents (by their recorded pids), the host, spawned CLIs. */

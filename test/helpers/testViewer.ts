@@ -2,6 +2,7 @@
 import * as net from 'node:net';
 import { Attach } from '../../server/src/protocol';
 import { whenEvent } from './waitFor';
+import { connectSocket } from './hostConnection';
 
 const { FrameType } = Attach;
 
@@ -55,11 +56,7 @@ export class TestViewer {
   }
 
   static async connect(socketPath: string, token: string, size = { cols: 80, rows: 24 }, readOnly = false): Promise<TestViewer> {
-    const socket = net.createConnection(socketPath);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
+    const socket = await connectSocket(socketPath);
     const viewer = new TestViewer(socket);
     viewer.send(FrameType.Hello, JSON.stringify({ token, ...size, readOnly }));
     return viewer;

@@ -10,7 +10,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
 import { ConfigWatch } from '../helpers/configWatch';
-import { deadline } from '../helpers/waitFor';
 import type { ConfigStatus, WorkspaceInfo } from '../../server/src/protocol';
 
 /** A git repository (a `.git` folder is what marks it) with a superkick.yml. */
@@ -31,26 +30,6 @@ function saveLikeAnEditor(file: string, text: string): void {
 
 async function show(sandbox: Sandbox, cwd: string): Promise<{ usingLastGood: boolean; config: Record<string, any>; heldBack: { path: string }[] }> {
   return JSON.parse(await sandbox.runOk(['config', 'show', '--json'], { cwd }));
-}
-
-function killHost(sandbox: Sandbox): Promise<void> {
-  const pid = sandbox.hostPid();
-  assert.ok(pid, 'a host is running');
-  process.kill(pid, 'SIGKILL');
-  return deadline(
-    new Promise<void>((resolve) => {
-      const check = () => {
-        try {
-          process.kill(pid, 0);
-          setImmediate(check);
-        } catch {
-          resolve();
-        }
-      };
-      check();
-    }),
-    `host pid ${pid} to die`,
-  );
 }
 
 describe('configuration in the host', () => {
@@ -217,7 +196,7 @@ describe('workspaces', () => {
     const roots = (await list()).map((w) => w.root);
     assert.ok(roots.includes(a) && roots.includes(b), roots.join(', '));
 
-    await killHost(sandbox);
+    await sandbox.killHost();
     // The new host is started from elsewhere: a and b come back from its state, configuration loaded.
     const back = await list();
     const restored = back.find((w) => w.root === a);

@@ -11,29 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { TestViewer } from '../helpers/testViewer';
+import { connectSocket } from '../helpers/hostConnection';
 import { whenEvent, deadline, exitOf } from '../helpers/waitFor';
 import { Host } from '../../server/src/protocol';
 import { rpcOverSocket } from '../../server/src/common/rpcConnection';
-
-function killHost(sandbox: Sandbox): Promise<void> {
-  const pid = sandbox.hostPid();
-  assert.ok(pid, 'a host is running');
-  process.kill(pid, 'SIGKILL');
-  return deadline(
-    new Promise<void>((resolve) => {
-      const check = () => {
-        try {
-          process.kill(pid, 0);
-          setImmediate(check);
-        } catch {
-          resolve();
-        }
-      };
-      check();
-    }),
-    `host pid ${pid} to die`,
-  );
-}
 
 async function resolveAgent(sandbox: Sandbox, id: string): Promise<Host.ResolveAgent.Result> {
   const watch = await HostWatch.open(sandbox.dir);
@@ -55,7 +36,7 @@ describe('host restart', () => {
     const quitterAttach = await resolveAgent(sandbox, quitter);
     const victimRecord = await sandbox.agent(victim);
 
-    await killHost(sandbox);
+    await sandbox.killHost();
     assert.ok(fs.existsSync(path.join(sandbox.dir, 'run', 'host.sock')), 'the dead host left its socket behind');
 
     // While the host is away: one agent's program exits, another agent process is killed outright.
@@ -134,16 +115,10 @@ describe('bad input on the sockets', () => {
   before(() => sandbox.runOk(['list']));
   after(() => sandbox.cleanup());
 
-  const rawConnect = (file: string) =>
-    new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.createConnection(file);
-      socket.once('connect', () => resolve(socket));
-      socket.once('error', reject);
-    });
   const closed = (socket: net.Socket) => deadline(new Promise<void>((resolve) => socket.once('close', () => resolve())), 'the connection to close');
 
   it('closes a host connection that sends garbage, and keeps serving', async () => {
-    const socket = await rawConnect(path.join(sandbox.dir, 'run', 'host.sock'));
+    const socket = await connectSocket(path.join(sandbox.dir, 'run', 'host.sock'));
     socket.on('error', () => undefined);
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await closed(socket);
@@ -152,7 +127,7 @@ describe('bad input on the sockets', () => {
   });
 
   it('closes a host connection that announces an oversized message', async () => {
-    const socket = await rawConnect(path.join(sandbox.dir, 'run', 'host.sock'));
+    const socket = await connectSocket(path.join(sandbox.dir, 'run', 'host.sock'));
     socket.on('error', () => undefined);
     socket.write('Content-Length: 999999999\r\n\r\n{"jsonrpc":"2.0"');
     await closed(socket);
@@ -161,7 +136,7 @@ describe('bad input on the sockets', () => {
   });
 
   it('closes a host connection with invalid JSON in a valid frame', async () => {
-    const socket = await rawConnect(path.join(sandbox.dir, 'run', 'host.sock'));
+    const socket = await connectSocket(path.join(sandbox.dir, 'run', 'host.sock'));
     socket.on('error', () => undefined);
     const body = '{this is not json';
     socket.write(`Content-Length: ${body.length}\r\n\r\n${body}`);
@@ -172,11 +147,11 @@ describe('bad input on the sockets', () => {
   it('closes an attach connection that sends garbage or an oversized frame; the agent is unaffected', async () => {
     const id = await sandbox.startAgent(['bash', '--norc', '--noprofile']);
     const record = await sandbox.agent(id);
-    const garbage = await rawConnect(record.attachSocket!);
+    const garbage = await connectSocket(record.attachSocket!);
     garbage.on('error', () => undefined);
     garbage.write(Buffer.from([0xff, 0, 0, 0, 1, 0x41]));
     await closed(garbage);
-    const huge = await rawConnect(record.attachSocket!);
+    const huge = await connectSocket(record.attachSocket!);
     huge.on('error', () => undefined);
     const header = Buffer.alloc(5);
     header.writeUInt8(1, 0);
