@@ -105,6 +105,7 @@ export class InjectionQueue {
     const batch = this.pending(agentId);
     if (!batch.length) return;
     this.delivering.add(agentId);
+    let typedIn = false;
     // Marked before typing: the program may start working (and be done) while the typing is still being awaited.
     this.delivered.set(agentId, Date.now());
     try {
@@ -117,6 +118,7 @@ export class InjectionQueue {
       const ids = new Set(batch.map((m) => m.id));
       this.messages = this.messages.filter((m) => !ids.has(m.id));
       this.save();
+      typedIn = true;
       setTimeout(() => {
         const record = this.recordOf(agentId);
         if (record) this.agentChanged(record);
@@ -129,8 +131,9 @@ export class InjectionQueue {
       this.delivering.delete(agentId);
     }
     // Messages queued while this one was typed, for an agent that already went through its turn meanwhile.
+    // (Not after a failure or a deferral: those wait for the agent's next idle, or this would retry at once, in a loop.)
     const record = this.recordOf(agentId);
-    if (record && this.pending(agentId).length) this.agentChanged(record);
+    if (typedIn && record && this.pending(agentId).length) this.agentChanged(record);
   }
 
   private dropExpired(): void {
