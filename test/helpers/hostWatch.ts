@@ -37,16 +37,6 @@ export class HostWatch {
     this.states.set(record.id, seen);
   }
 
-  /** A mark in an agent's state history, for `statesSince`. */
-  mark(id: string): number {
-    return this.states.get(id)?.length ?? 0;
-  }
-
-  /** The states an agent went through since `mark`. */
-  statesSince(id: string, mark: number): AgentRecord['state'][] {
-    return (this.states.get(id) ?? []).slice(mark);
-  }
-
   until(id: string, predicate: (record: AgentRecord) => boolean, what: string, ms?: number): Promise<AgentRecord> {
     return whenEvent(
       (listener) => {

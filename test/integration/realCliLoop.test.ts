@@ -22,7 +22,7 @@ import type { RecordedScreen, ScreenCorpus } from '../../server/src/drivers/scre
 import { REPO, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { TestViewer } from '../helpers/testViewer';
-import { ViewerScreen } from '../helpers/screenText';
+import { ViewerScreen } from '../helpers/viewerScreen';
 import { IN_LOOPBACK_NAMESPACE, runInLoopbackNamespace } from '../helpers/loopbackNamespace';
 import { REAL_CLI_PACKAGES, realCliBin, realCliEnvironment } from '../helpers/realClis';
 import { FakeModelServer } from '../fakes/models/fakeModelServer';

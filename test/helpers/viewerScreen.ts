@@ -1,4 +1,4 @@
-/** What a terminal shows after drawing an agent's output: plain text rows, whatever escape sequences drew them. */
+/** What a viewer's terminal shows of an agent: plain text rows, whatever escape sequences drew them. */
 import { Terminal } from '@xterm/headless';
 import { Attach } from '../../server/src/protocol';
 import type { TestViewer } from './testViewer';
@@ -9,18 +9,6 @@ function rowsOf(terminal: Terminal): string {
   const lines: string[] = [];
   for (let y = 0; y < terminal.rows; y++) lines.push(buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '');
   return lines.join('\n');
-}
-
-/** The visible rows after drawing `data` on a fresh terminal. */
-export function screenText(data: string, cols = 80, rows = 24): Promise<string> {
-  const terminal = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-  return new Promise((resolve) =>
-    terminal.write(data, () => {
-      const text = rowsOf(terminal);
-      terminal.dispose();
-      resolve(text);
-    }),
-  );
 }
 
 /** A viewer's screen, drawn as its frames arrive, for waiting on what a person attached would see. */
