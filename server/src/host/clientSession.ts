@@ -9,42 +9,31 @@ import { ResponseError, type MessageConnection, type NotificationType, type Requ
 import { AgentLink, ErrorCode, Host, Language } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import { agentToken, safeEqual, verifyAgentToken } from '../common/tokens';
-import type { AgentRegistry, AgentsChangedEvent } from '../supervisor/agentRegistry';
-import type { Logger } from '../common/logger';
-import type { AgentLogReader } from './agentLogReader';
+import type { AgentsChangedEvent } from '../supervisor/agentRegistry';
 import { VERSION } from '../common/version';
 import { frameExternal } from '../supervisor/untrustedText';
 import { DRIVERS } from '../drivers';
-import type { InjectionQueue } from '../supervisor/injectionQueue';
-import type { ScopeChange, WorkspaceConfigs } from './workspaceConfigs';
+import type { ScopeChange } from './workspaceConfigs';
 import { LanguageSession } from './languageSession';
+import type { Caller, SessionRoutes } from './routes/sessionRoutes';
+import { ROUTES } from './routes';
+import type { HostContext } from './hostContext';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
-export interface SessionContext {
-  registry: AgentRegistry;
-  queue: InjectionQueue;
-  configs: WorkspaceConfigs;
-  clientToken: string;
-  hostKey: string;
-  log: Logger;
-  logs: AgentLogReader;
-  recordingPath: (id: string) => string;
-  shutdown: () => void;
-}
 
 let nextSessionId = 1;
 
 const HANG_UP_GRACE_MS = 100;
 
-export class ClientSession {
+export class ClientSession implements SessionRoutes {
   private principal: Principal | undefined;
   private registeredAgent: string | undefined;
   private watching = false;
   private watchingConfig = false;
   /** The workspace this (user) client named when it authenticated. */
   private workspace: string | null = null;
-  private readonly connection: MessageConnection;
+  readonly connection: MessageConnection;
   private readonly tag = `host.conn#${nextSessionId++}`;
   private readonly onChanged = (event: AgentsChangedEvent) => {
     if (!this.watching || !this.mayAct(event.record.id)) return;
@@ -57,7 +46,7 @@ export class ClientSession {
     if (change.status.workspace === null) this.language?.userConfigChanged();
   };
 
-  constructor(private readonly socket: Socket, private readonly ctx: SessionContext) {
+  constructor(private readonly socket: Socket, private readonly ctx: HostContext) {
     this.connection = rpcOverSocket(socket, {
       onProtocolError: (error) => ctx.log.error(this.tag, `closing connection: ${error.message}`),
     });
@@ -105,6 +94,8 @@ export class ClientSession {
 
     this.userRequest(Host.CreateAgent.type, (spec) => {
       validateSpec(spec);
+      // Its workspace is registered like a client's, so the workspace's superkick.yml is followed from now on.
+      if (spec.workspace) spec.workspace = this.ctx.configs.register(absolutePath(spec.workspace, 'workspace'));
       const agent = registry.create(spec);
       return { id: agent.id, token: agentToken(this.ctx.hostKey, agent.id), attachSocket: agent.attachSocket! };
     });
@@ -209,6 +200,8 @@ export class ClientSession {
     this.userRequest(Language.CompletionRequest.type, (params) => language().complete(params));
     this.userRequest(Language.HoverRequest.type, (params) => language().hover(params));
 
+    for (const register of ROUTES) register(this, this.ctx);
+
     c.onNotification(Host.ShutdownHost.type, () => {
       if (this.principal?.kind === 'user') this.ctx.shutdown();
       else this.ctx.log.warn(this.tag, 'ignored a shutdown request from a connection without the user token');
@@ -230,20 +223,36 @@ export class ClientSession {
   }
 
   /** A request any authenticated principal may make. */
-  private request<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void {
+  request<P, R, E>(type: RequestType<P, R, E>, handler: (params: P, caller: Caller) => R | Promise<R>): void {
     const guarded = async (params: P) => {
       this.requireAuthenticated();
-      return await handler(params);
+      return await handler(params, this.caller());
     };
     this.connection.onRequest(type, guarded as never);
   }
 
   /** A request only the user (not an agent token) may make. */
-  private userRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void {
+  userRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P, caller: Caller & { kind: 'user' }) => R | Promise<R>): void {
     this.request(type, (params: P) => {
       this.requireUser();
-      return handler(params);
+      return handler(params, { kind: 'user', workspace: this.workspace });
     });
+  }
+
+  /** A request only an agent token may make. */
+  agentRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P, agentId: string) => R | Promise<R>): void {
+    this.request(type, (params: P, caller) => {
+      if (caller.kind !== 'agent') throw new ResponseError(ErrorCode.Forbidden, `${type.method} is for an agent's own token`);
+      return handler(params, caller.id);
+    });
+  }
+
+  onClose(listener: () => void): void {
+    this.connection.onClose(listener);
+  }
+
+  private caller(): Caller {
+    return this.principal?.kind === 'agent' ? { kind: 'agent', id: this.principal.id } : { kind: 'user', workspace: this.workspace };
   }
 
   private requireUser(): void {
@@ -252,7 +261,7 @@ export class ClientSession {
   }
 
   /** A notification only the user may send; from anyone else it is logged and dropped (a notification has no answer to refuse with). */
-  private userNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
+  userNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
     this.connection.onNotification(type, (params: P) => {
       if (this.principal?.kind !== 'user') {
         this.ctx.log.warn(this.tag, `ignored ${type.method} from a connection without the user token`);
@@ -325,6 +334,9 @@ function validateSpec(spec: unknown): void {
   requireString(s.name, 'name');
   if (!Array.isArray(s.args) || s.args.some((a) => typeof a !== 'string')) {
     throw new ResponseError(ErrorCode.InvalidParams, 'args must be a list of strings');
+  }
+  if (s.assignment !== undefined && (typeof s.assignment !== 'object' || s.assignment === null || Array.isArray(s.assignment))) {
+    throw new ResponseError(ErrorCode.InvalidParams, 'assignment must be an object');
   }
   if (!DRIVERS.some((driver) => driver.name === s.driver)) {
     throw new ResponseError(ErrorCode.InvalidParams, `unknown driver ${JSON.stringify(s.driver)}; drivers: ${DRIVERS.map((d) => d.name).join(', ')}`);

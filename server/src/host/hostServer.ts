@@ -20,6 +20,9 @@ import { InjectionQueue } from '../supervisor/injectionQueue';
 import { AgentLink } from '../protocol';
 import { checkTemplate } from '../templates';
 import { WorkspaceConfigs } from './workspaceConfigs';
+import { SupervisionBus } from '../supervisor/supervisionBus';
+import { GoalTracker } from '../goals/goalTracker';
+import { TemplateEngines } from '../templates/engines';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -52,6 +55,9 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const store = new AgentStore(paths.agentsState, log);
     const registry = new AgentRegistry(store, paths, log);
     registry.reconcile();
+    const bus = new SupervisionBus();
+    const goals = new GoalTracker(registry, bus, log);
+    const templates = new TemplateEngines(log);
     const queue = new InjectionQueue(
       paths.queues,
       async (agentId, text, submit) => {
@@ -78,7 +84,11 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       socket.on('close', () => sockets.delete(socket));
       try {
         new ClientSession(socket, {
+          paths,
           registry,
+          bus,
+          goals,
+          templates,
           queue,
           configs,
           clientToken,

@@ -18,6 +18,46 @@ export interface AgentSpec {
   history: number;
   /** Write an asciicast recording from the start. */
   record: boolean;
+  /** The workspace whose superkick.yml applies to it (goals, monitors, notifiers, budgets); null: the user's config only. */
+  workspace?: string | null;
+  /** What it is supervised for; absent: nothing beyond its terminal. */
+  assignment?: AgentAssignment;
+}
+
+/**
+ * What an agent is supervised for, by name of entries in its workspace's
+ * superkick.yml. Set when it is started (by a person or a spawner), never by the agent itself.
+ */
+export interface AgentAssignment {
+  /** An entry under `goals:`; absent: none (the agent runs until it exits or is stopped). */
+  goal?: string | null;
+  /** Entries under `monitors:`; absent: every enabled monitor of the workspace whose probe applies. */
+  monitors?: string[] | null;
+  /** Entries under `notifiers:` told about it; absent: all. */
+  notifiers?: string[] | null;
+  /** Cost limit of this agent in US dollars (over `budget.per_agent_usd`). */
+  budgetUsd?: number | null;
+  /** Seconds after which it is stopped whatever its goal says (over `agents.max_duration`). */
+  maxDurationS?: number | null;
+  /** The spawner that started it. */
+  spawner?: string | null;
+  repository?: string | null;
+  branch?: string | null;
+}
+
+export type GoalState = 'pending' | 'met' | 'failed';
+
+/** Where an agent's goal stands. */
+export interface GoalStatus {
+  /** The entry name under `goals:` (or `max_duration` when only the time limit applies). */
+  name: string;
+  type: string;
+  state: GoalState;
+  /** The agent's own words (agent_signal) or what decided it. */
+  summary: string | null;
+  decidedAt: string | null;
+  /** Who decided it: `agent`, `exit`, `command`, `timeout`, `person`. */
+  decidedBy: string | null;
 }
 
 export interface AgentRecord {
@@ -44,6 +84,9 @@ export interface AgentRecord {
   attachSocket: string | null;
   /** Path of the asciicast file being written, if recording. */
   recording: string | null;
+  workspace: string | null;
+  assignment: AgentAssignment;
+  goal: GoalStatus | null;
 }
 
 /** Where outside (untrusted) text came from; shown to the agent with the text. */
@@ -112,4 +155,37 @@ export interface WorkspaceInfo {
   trustedEntries: number;
   heldBackEntries: number;
   ok: boolean;
+}
+
+/**
+ * Something people may want to hear about. Notifiers are routed by `type`
+ * (the `events:` list of a notifier entry); `id` is stable for one happening,
+ * so the same event is never notified twice, also across host restarts.
+ */
+export const SUPERVISION_EVENT_TYPES = [
+  'agent_started',
+  'agent_idle',
+  'agent_waiting',
+  'question_asked',
+  'goal_met',
+  'goal_failed',
+  'budget_warning',
+  'budget_exceeded',
+  'approval_needed',
+  'agent_exited',
+] as const;
+export type SupervisionEventType = (typeof SUPERVISION_EVENT_TYPES)[number];
+
+export interface SupervisionEvent {
+  /** Stable for one happening, e.g. `goal_met:3fa2…` — the dedupe key. */
+  id: string;
+  type: SupervisionEventType;
+  agentId: string | null;
+  workspace: string | null;
+  occurredAt: string;
+  /** One or more lines in plain words (an agent's summary, a question). */
+  summary: string | null;
+  url: string | null;
+  /** Type-specific facts (budget figures, the question id, the exit code). */
+  details: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState } from '../protocol';
+import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type GoalStatus } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
@@ -160,6 +160,13 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     return link.connection;
   }
 
+  /** Records where the agent's goal stands (persisted with the agent). */
+  setGoal(id: string, goal: GoalStatus | null): void {
+    if (!this.store.get(id)) return;
+    this.store.update(id, { goal });
+    this.emitChanged(id);
+  }
+
   finalScreen(id: string): string | null {
     try {
       return fs.readFileSync(this.screenFile(id), 'utf8');
@@ -238,6 +245,9 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       connected: Boolean(link),
       attachSocket: agent.state === 'exited' ? null : agent.attachSocket,
       recording: agent.recording,
+      workspace: agent.spec.workspace ?? null,
+      assignment: agent.spec.assignment ?? {},
+      goal: agent.goal ?? null,
     };
   }
 

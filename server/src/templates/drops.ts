@@ -22,14 +22,13 @@ export interface AgentDrop {
   created_at: string;
   exited_at: string | null;
   exit_code: number | null;
-  /** Filled in once agents carry repository metadata (spawners, worktrees). */
   branch: string | null;
   repository: string | null;
   goal: string | null;
   spawned_by: string | null;
 }
 
-/** Facts about an agent that its record does not carry yet. */
+/** Facts about an agent from elsewhere than its record (they win over the record's assignment). */
 export interface AgentExtras {
   branch?: string | null;
   repository?: string | null;
@@ -52,10 +51,10 @@ export function agentDrop(record: AgentRecord, extras: AgentExtras = {}): AgentD
     created_at: record.createdAt,
     exited_at: record.exitedAt,
     exit_code: record.exitCode,
-    branch: extras.branch ?? null,
-    repository: extras.repository ?? null,
-    goal: extras.goal ?? null,
-    spawned_by: extras.spawnedBy ?? null,
+    branch: extras.branch ?? record.assignment.branch ?? null,
+    repository: extras.repository ?? record.assignment.repository ?? null,
+    goal: extras.goal ?? record.assignment.goal ?? null,
+    spawned_by: extras.spawnedBy ?? record.assignment.spawner ?? null,
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { Host, type AgentSpec } from '../../protocol';
+import { Host, type AgentAssignment, type AgentSpec } from '../../protocol';
+import { findWorkspaceRoot } from '../../config/workspaceRoot';
 import { resolveCommand } from '../../common/commandPath';
 import { startDaemon } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
@@ -26,6 +27,11 @@ interface AgentOptions {
   record?: boolean;
   detachKey: string;
   json?: boolean;
+  goal?: string;
+  monitor?: string[];
+  notifier?: string[];
+  budget?: string;
+  maxDuration?: string;
 }
 
 export const DEFAULT_HISTORY_LINES = 10_000;
@@ -43,6 +49,11 @@ export function registerAgent(program: Command): void {
     .option('--record', 'write an asciicast recording from the start')
     .option('--detach-key <key>', 'key that detaches this terminal', DEFAULT_DETACH_KEY)
     .option('--json', 'print the agent record as JSON (with --headless)')
+    .option('--goal <name>', 'an entry under goals: in superkick.yml that says when it is done')
+    .option('--monitor <name>', 'an entry under monitors: that watches it (repeat for more; default: all that apply)', collect)
+    .option('--notifier <name>', 'an entry under notifiers: told about it (repeat for more; default: all)', collect)
+    .option('--budget <usd>', 'cost limit in US dollars; at the limit it is paused and a person is asked')
+    .option('--max-duration <seconds>', 'stop it after this many seconds, whatever its goal says')
     .action(async (words: string[], options: AgentOptions) => {
       const [command, ...args] = words;
       const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -60,6 +71,8 @@ export function registerAgent(program: Command): void {
         rows: process.stdout.rows || 24,
         history,
         record: Boolean(options.record),
+        workspace: findWorkspaceRoot(cwd),
+        assignment: assignmentFrom(options),
       };
       const started = await withHost(async (host) => {
         const created = await host.connection.sendRequest(Host.CreateAgent.type, spec);
@@ -81,6 +94,28 @@ export function registerAgent(program: Command): void {
     .description('internal: the agent process')
     // Loaded only here: the pty, the screen worker and the log writer are not needed by other commands.
     .action(async () => (await import('../../agent/agentProcess')).runAgentProcess());
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function assignmentFrom(options: AgentOptions): AgentAssignment {
+  const assignment: AgentAssignment = {};
+  if (options.goal) assignment.goal = options.goal;
+  if (options.monitor) assignment.monitors = options.monitor;
+  if (options.notifier) assignment.notifiers = options.notifier;
+  if (options.budget !== undefined) {
+    const usd = Number(options.budget);
+    if (!Number.isFinite(usd) || usd <= 0) throw new UserError(`--budget must be a positive amount of US dollars, not "${options.budget}"`);
+    assignment.budgetUsd = usd;
+  }
+  if (options.maxDuration !== undefined) {
+    const seconds = Number(options.maxDuration);
+    if (!Number.isInteger(seconds) || seconds < 1) throw new UserError(`--max-duration must be a whole number of seconds, not "${options.maxDuration}"`);
+    assignment.maxDurationS = seconds;
+  }
+  return assignment;
 }
 
 async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {
