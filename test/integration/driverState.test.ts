@@ -173,4 +173,16 @@ describe('driver state', () => {
     assert.equal((await sandbox.agent(id)).state, 'working');
     await sandbox.runOk(['stop', id, '--force']);
   });
+
+  it("applies the workspace's drivers: entry when the agent starts", async () => {
+    // A folder of its own with a superkick.yml that teaches the command driver a prompt.
+    const project = path.join(sandbox.work, 'prompted');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'superkick.yml'), 'drivers:\n  command:\n    states:\n      idle: ["^ready> $"]\n    idle_settle_ms: 50\n');
+    const script = path.join(project, 'prompt.sh');
+    fs.writeFileSync(script, 'printf "ready> "; read line; echo "got $line"; sleep 600\n', { mode: 0o755 });
+    const id = await sandbox.startAgent(['sh', script], ['--cwd', project]);
+    await watch.until(id, (record) => record.state === 'idle', 'the prompted program to read as idle');
+    await sandbox.runOk(['stop', id, '--force']);
+  });
 });

@@ -23,6 +23,7 @@ import { Typist } from './typist';
 import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
+import { applyDriverOverride } from '../drivers/overrides';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -63,7 +64,8 @@ export async function runAgentProcess(): Promise<void> {
   let pty: PtySession | undefined;
   const scrollback = Math.min(spec.history, SCREEN_SCROLLBACK_LIMIT);
 
-  const driver = driverNamed(spec.driver);
+  // The workspace's `drivers:` entry, as it was when the agent was created.
+  const driver = applyDriverOverride(driverNamed(spec.driver), spec.driverOverride);
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {

@@ -5,15 +5,12 @@
  */
 import type { DriverProfile } from './profile';
 
-/** One driver's entry under `drivers:`, as the schema allows it. */
-export interface DriverOverride {
-  commands?: string[];
-  states?: { waiting?: string[]; working?: string[]; idle?: string[] };
-  idle_settle_ms?: number;
-}
+import type { DriverOverride } from '../protocol';
+
+export type { DriverOverride };
 
 /** A new profile with the override applied; the profile given is left as it was. */
-export function applyDriverOverride(profile: DriverProfile, override: DriverOverride | undefined): DriverProfile {
+export function applyDriverOverride(profile: DriverProfile, override: DriverOverride | null | undefined): DriverProfile {
   if (!override) return profile;
   return {
     ...profile,

@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ResponseError, type MessageConnection, type NotificationType, type RequestType } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, Host, Language } from '../protocol';
+import { AgentLink, ErrorCode, Host, Language, type DriverOverride } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import { agentToken, safeEqual, verifyAgentToken } from '../common/tokens';
 import type { AgentsChangedEvent } from '../supervisor/agentRegistry';
@@ -96,8 +96,10 @@ export class ClientSession implements SessionRoutes {
       validateSpec(spec);
       // Its workspace is registered like a client's, so the workspace's superkick.yml is followed from now on.
       if (spec.workspace) spec.workspace = this.ctx.configs.register(absolutePath(spec.workspace, 'workspace'));
+      const drivers = this.ctx.configs.configOf(spec.workspace ?? null).drivers as Record<string, DriverOverride> | undefined;
+      spec.driverOverride = drivers?.[spec.driver] ?? null;
       const agent = registry.create(spec);
-      return { id: agent.id, token: agentToken(this.ctx.hostKey, agent.id), attachSocket: agent.attachSocket! };
+      return { id: agent.id, token: agentToken(this.ctx.hostKey, agent.id), attachSocket: agent.attachSocket!, spec: agent.spec };
     });
 
     this.request(Host.ListAgents.type, (params) =>

@@ -22,7 +22,8 @@ export namespace Authenticate {
 export namespace CreateAgent {
   export const method = 'superkick/agents/create' as const;
   export type Params = AgentSpec;
-  export interface Result { id: string; token: string; attachSocket: string; }
+  /** `spec` is the one to start the agent process with: its name made unique, its workspace resolved, its driver override filled in. */
+  export interface Result { id: string; token: string; attachSocket: string; spec: AgentSpec; }
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -22,6 +22,15 @@ export interface AgentSpec {
   workspace?: string | null;
   /** What it is supervised for; absent: nothing beyond its terminal. */
   assignment?: AgentAssignment;
+  /** The workspace's `drivers:` entry for its driver, filled in by the host when the agent is created. */
+  driverOverride?: DriverOverride | null;
+}
+
+/** One driver's entry under `drivers:` in superkick.yml (config keys, snake_case); every list given replaces the profile's. */
+export interface DriverOverride {
+  commands?: string[];
+  states?: { waiting?: string[]; working?: string[]; idle?: string[] };
+  idle_settle_ms?: number;
 }
 
 /**

@@ -76,7 +76,7 @@ export function registerAgent(program: Command): void {
       };
       const started = await withHost(async (host) => {
         const created = await host.connection.sendRequest(Host.CreateAgent.type, spec);
-        await startAgentProcess(created.id, created.token, spec);
+        await startAgentProcess(created.id, created.token, created.spec);
         const record = await host.connection.sendRequest(Host.ResolveAgent.type, { agent: created.id });
         return { ...created, record: record.record };
       });
