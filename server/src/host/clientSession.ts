@@ -98,6 +98,7 @@ export class ClientSession implements SessionRoutes {
       if (spec.workspace) spec.workspace = this.ctx.configs.register(absolutePath(spec.workspace, 'workspace'));
       const drivers = this.ctx.configs.configOf(spec.workspace ?? null).drivers as Record<string, DriverOverride> | undefined;
       spec.driverOverride = drivers?.[spec.driver] ?? null;
+      this.ctx.goals.checkAssignment(spec.workspace ?? null, spec.assignment?.goal);
       const agent = registry.create(spec);
       return { id: agent.id, token: agentToken(this.ctx.hostKey, agent.id), attachSocket: agent.attachSocket!, spec: agent.spec };
     });

@@ -22,6 +22,7 @@ import { checkTemplate } from '../templates';
 import { WorkspaceConfigs } from './workspaceConfigs';
 import { SupervisionBus } from '../supervisor/supervisionBus';
 import { GoalTracker } from '../goals/goalTracker';
+import { goalConfigOf } from '../goals/goalConfig';
 import { TemplateEngines } from '../templates/engines';
 
 export interface RunningHost {
@@ -56,7 +57,6 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const registry = new AgentRegistry(store, paths, log);
     registry.reconcile();
     const bus = new SupervisionBus();
-    const goals = new GoalTracker(registry, bus, log);
     const templates = new TemplateEngines(log);
     const queue = new InjectionQueue(
       paths.queues,
@@ -75,6 +75,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     // Template strings are parsed at load, so a Liquid syntax error is a config error with a position.
     const configs = new WorkspaceConfigs(paths, log, { checkTemplate });
     configs.start();
+    const goals = new GoalTracker(registry, bus, (workspace) => goalConfigOf(configs, workspace), log);
+    goals.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -117,6 +119,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
 
     const stop = (): Promise<void> => {
       clearInterval(sweep);
+      goals.close();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

@@ -145,7 +145,12 @@ export class WorkspaceConfigs extends EventEmitter<WorkspaceConfigsEvents> {
     return { status: this.status(scope), config: maskSecrets(scope.holder.config, new Set(live?.fromEnv ?? [])) as Record<string, unknown> };
   }
 
-  /** The live configuration of a scope (for later issues: spawners, monitors, … read their section here). */
+  /** Entries of a scope held back by workspace trust, as last read. */
+  heldBackOf(workspace: string | null): HeldBackEntry[] {
+    return this.status(this.scopeFor(workspace)).heldBack;
+  }
+
+  /** The live configuration of a scope (spawners, monitors, goals, … read their section here). */
   configOf(workspace: string | null): EffectiveConfig {
     return this.scopeFor(workspace).holder.config;
   }

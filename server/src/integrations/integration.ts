@@ -4,6 +4,8 @@
  * listed once in `index.ts`; nothing in the core names a service.
  */
 
+import type { GoalKind } from '../goals/goalKind';
+
 /** The config sections an integration can contribute entries to. */
 export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
 
@@ -30,4 +32,6 @@ export interface Integration {
    * the default starter file works as soon as it is written.
    */
   setupDefault?: boolean;
+  /** For a `goals` entry: how it decides (see goals/goalKind.ts). */
+  goal?: GoalKind;
 }

@@ -5,19 +5,13 @@
  * listener decides what to do, so a new part needs no change to the others.
  */
 import { EventEmitter } from 'node:events';
-import type { GoalState, SupervisionEvent, SupervisionEventType } from '../protocol';
-
-/** An agent said, through its MCP tool, that its goal is reached or cannot be. */
-export interface GoalSignal {
-  agentId: string;
-  status: Exclude<GoalState, 'pending'>;
-  summary: string;
-}
+import type { GoalStatus, SupervisionEvent, SupervisionEventType } from '../protocol';
 
 export interface SupervisionBusEvents {
   /** Something people may want to hear about (see SUPERVISION_EVENT_TYPES). */
   event: [SupervisionEvent];
-  goalSignal: [GoalSignal];
+  /** An agent's goal was decided (workflows start their next step from here). */
+  goalDecided: [{ agentId: string; goal: GoalStatus }];
 }
 
 export class SupervisionBus extends EventEmitter<SupervisionBusEvents> {

@@ -4,7 +4,10 @@
  */
 import type { HostContext } from '../hostContext';
 import type { SessionRoutes } from './sessionRoutes';
+import { goalRoutes } from './goals';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
-export const ROUTES: readonly RegisterRoutes[] = [];
+export const ROUTES: readonly RegisterRoutes[] = [
+  goalRoutes,
+];

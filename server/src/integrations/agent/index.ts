@@ -15,6 +15,13 @@ export const agentExitGoal: Integration = {
   type: agent_exit
   # success_exit_codes: [0]
 `,
+  goal: {
+    agentExited(context, exit) {
+      const codes = Array.isArray(context.entry.success_exit_codes) ? (context.entry.success_exit_codes as number[]) : [0];
+      const how = exit.exitCode === null ? `was ended${exit.signal ? ` by signal ${exit.signal}` : ''}` : `exited with code ${exit.exitCode}`;
+      context.decide(exit.exitCode !== null && codes.includes(exit.exitCode) ? 'met' : 'failed', `the program ${how}`, 'exit');
+    },
+  },
 };
 
 export const agentSignalGoal: Integration = {
@@ -31,4 +38,5 @@ export const agentSignalGoal: Integration = {
   setupSnippet: `agent_says_done:
   type: agent_signal
 `,
+  goal: { decidedByAgentSignal: true },
 };

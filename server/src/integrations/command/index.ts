@@ -1,5 +1,6 @@
 /** Plain commands: a goal met when a command exits 0, a notifier that runs a command per event. */
 import type { Integration } from '../integration';
+import { commandGoalKind } from './commandGoal';
 
 export const commandGoal: Integration = {
   type: 'command',
@@ -22,6 +23,7 @@ export const commandGoal: Integration = {
   # poll_interval: 60
   # timeout: 300
 `,
+  goal: commandGoalKind,
 };
 
 export const commandNotifier: Integration = {

@@ -1,0 +1,42 @@
+/** The `command` goal: run the user's command now and then in the agent's folder; exit 0 means met. */
+import { runShellCommand } from '../../common/shellCommand';
+import type { GoalKind, GoalWatchContext } from '../../goals/goalKind';
+
+const DEFAULT_POLL_S = 60;
+const DEFAULT_TIMEOUT_S = 300;
+
+export const commandGoalKind: GoalKind = {
+  watch(context: GoalWatchContext) {
+    const command = String(context.entry.command);
+    const intervalMs = Number(context.entry.poll_interval ?? DEFAULT_POLL_S) * 1000;
+    const timeoutMs = Number(context.entry.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
+    const failCodes = Array.isArray(context.entry.fail_on_exit_code) ? (context.entry.fail_on_exit_code as number[]) : [];
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const run = async () => {
+      const result = await runShellCommand(command, { cwd: context.agent.cwd, timeoutMs });
+      if (stopped) return;
+      if (result.exitCode === 0) {
+        context.decide('met', `\`${command}\` exited 0`, 'command');
+      } else if (result.exitCode !== null && failCodes.includes(result.exitCode)) {
+        context.decide('failed', `\`${command}\` exited ${result.exitCode}\n${tail(result.output)}`, 'command');
+      } else {
+        const why = result.error ?? (result.timedOut ? `timed out after ${timeoutMs / 1000}s` : `exited ${result.exitCode}`);
+        context.log.debug('goals', `goal ${context.name} of ${context.agent.id}: \`${command}\` ${why}; not met yet`);
+        timer = setTimeout(() => void run(), intervalMs);
+      }
+    };
+    // The first check comes after one interval: the agent has only just started.
+    timer = setTimeout(() => void run(), intervalMs);
+    return {
+      stop() {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  },
+};
+
+function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
