@@ -11,6 +11,7 @@ export const claude: DriverProfile = {
   },
   idleSettleMs: 150,
   enterDelayMs: 50,
+  interruptKey: '\x1b',
   mcp: 'claude-mcp-config',
   usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
   observedVersion: '2.1',

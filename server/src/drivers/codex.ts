@@ -14,6 +14,7 @@ export const codex: DriverProfile = {
   },
   idleSettleMs: 150,
   enterDelayMs: 120,
+  interruptKey: '\x1b',
   mcp: 'codex-config-flags',
   usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
   observedVersion: '0.169',

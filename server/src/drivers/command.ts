@@ -7,6 +7,7 @@ export const command: DriverProfile = {
   states: { waiting: [], working: [], idle: [] },
   idleSettleMs: 300,
   enterDelayMs: 0,
+  interruptKey: '\x03',
   mcp: 'none',
   usage: null,
   observedVersion: null,

@@ -14,6 +14,7 @@ export const copilot: DriverProfile = {
   },
   idleSettleMs: 150,
   enterDelayMs: 50,
+  interruptKey: '\x1b',
   mcp: 'copilot-additional-config',
   usage: null,
   observedVersion: null,

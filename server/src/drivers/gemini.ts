@@ -11,6 +11,7 @@ export const gemini: DriverProfile = {
   },
   idleSettleMs: 150,
   enterDelayMs: 150,
+  interruptKey: '\x1b',
   mcp: 'gemini-system-settings',
   usage: 'its screen (/stats) only; no session file with token counts',
   observedVersion: '0.61',

@@ -11,6 +11,7 @@ export const goose: DriverProfile = {
   },
   idleSettleMs: 150,
   enterDelayMs: 50,
+  interruptKey: '\x03',
   mcp: 'goose-extension',
   usage: null,
   observedVersion: null,

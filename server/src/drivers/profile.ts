@@ -31,6 +31,8 @@ export interface DriverProfile {
    * takes an Enter that comes too soon for a newline.
    */
   enterDelayMs: number;
+  /** The key that interrupts the CLI's current turn without ending it (Esc for most; Ctrl-C where Esc does nothing). */
+  interruptKey: string;
   /** How it is handed the Superkick MCP server (see mcpHandOff.ts). */
   mcp: McpHandOffKind;
   /** Where its cost and token usage can be read, for the cost issue; `null` when the CLI exposes none. */

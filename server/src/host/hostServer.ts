@@ -18,6 +18,8 @@ import { ClientSession } from './clientSession';
 import { AgentRegistry } from '../supervisor/agentRegistry';
 import { InjectionQueue } from '../supervisor/injectionQueue';
 import { AgentLink } from '../protocol';
+import { driverNamed } from '../drivers';
+import { applyDriverOverride } from '../drivers/overrides';
 import { checkTemplate } from '../templates';
 import { WorkspaceConfigs } from './workspaceConfigs';
 import { SupervisionBus } from '../supervisor/supervisionBus';
@@ -66,6 +68,10 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       },
       log,
       (agentId) => (store.has(agentId) ? registry.record(agentId) : undefined),
+      (agentId) => {
+        const spec = store.get(agentId)?.spec;
+        return applyDriverOverride(driverNamed(spec?.driver ?? 'command'), spec?.driverOverride);
+      },
     );
     registry.on('changed', ({ record, removed }) => (removed ? queue.discard(record.id) : queue.agentChanged(record)));
     // Catch agent processes that die while disconnected (started before a restart and killed before re-registering).

@@ -96,6 +96,16 @@ export interface AgentRecord {
   workspace: string | null;
   assignment: AgentAssignment;
   goal: GoalStatus | null;
+  /** Held by Superkick (e.g. at its budget limit): nothing is injected until a person releases it. */
+  hold: AgentHold | null;
+}
+
+export interface AgentHold {
+  /** In plain words, with what releases it. */
+  reason: string;
+  /** What holds it: `budget`. */
+  by: string;
+  since: string;
 }
 
 /** Where outside (untrusted) text came from; shown to the agent with the text. */

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type GoalStatus } from '../protocol';
+import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type AgentHold, type GoalStatus } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
@@ -167,6 +167,22 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     this.emitChanged(id);
   }
 
+  /** Holds the agent (nothing is injected) or, with null, releases it; persisted with the agent. */
+  setHold(id: string, hold: AgentHold | null): void {
+    if (!this.store.get(id)) return;
+    this.store.update(id, { hold });
+    this.emitChanged(id);
+  }
+
+  /** The durable facts of an agent, for the parts of the host that keep some of their own on it (budget raises). */
+  stored(id: string): StoredAgent | undefined {
+    return this.store.get(id);
+  }
+
+  update(id: string, change: Pick<Partial<StoredAgent>, 'budgetRaisedUsd'>): void {
+    if (this.store.update(id, change)) this.emitChanged(id);
+  }
+
   finalScreen(id: string): string | null {
     try {
       return fs.readFileSync(this.screenFile(id), 'utf8');
@@ -248,6 +264,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       workspace: agent.spec.workspace ?? null,
       assignment: agent.spec.assignment ?? {},
       goal: agent.goal ?? null,
+      hold: agent.hold ?? null,
     };
   }
 

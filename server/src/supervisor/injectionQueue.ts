@@ -12,6 +12,7 @@ import type { Host } from '../protocol';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import type { Logger } from '../common/logger';
 import { driverNamed, readsScreenState } from '../drivers';
+import type { DriverProfile } from '../drivers/profile';
 import type { AgentRecord } from '../protocol';
 
 type QueuedMessage = Host.QueuedMessage;
@@ -39,6 +40,8 @@ export class InjectionQueue {
     private readonly log: Logger,
     /** The agent's current record, to look again when no change arrives (an agent back to idle before we saw it work). */
     private readonly recordOf: (agentId: string) => AgentRecord | undefined,
+    /** The agent's driver profile, with its workspace's override: whether it reads idle from the screen. */
+    private readonly profileOf: (agentId: string) => DriverProfile = (agentId) => driverNamed(this.recordOf(agentId)?.driver ?? 'command'),
   ) {
     const loaded = readJsonOrQuarantine<StoreFile>(file, (movedTo, reason) =>
       log.error('host.queue', `queue file ${file} is corrupt (${reason}); moved it to ${movedTo}`),
@@ -92,12 +95,14 @@ export class InjectionQueue {
       this.discard(record.id);
       return;
     }
+    // A held agent (at its budget) gets nothing until a person releases it; its messages wait.
+    if (record.hold) return;
     const since = this.delivered.get(record.id);
     if (since !== undefined) {
       if (record.state === 'idle' && Date.now() - since < DELIVERY_SETTLE_MS) return;
       this.delivered.delete(record.id);
     }
-    if (record.connected && deliverable(record)) void this.deliverTo(record.id);
+    if (record.connected && deliverable(record, this.profileOf(record.id))) void this.deliverTo(record.id);
   }
 
   private async deliverTo(agentId: string): Promise<void> {
@@ -160,7 +165,7 @@ export class InjectionQueue {
  * nothing (`command`) never says it is idle, so what is queued for it goes in
  * at once.
  */
-function deliverable(record: AgentRecord): boolean {
+function deliverable(record: AgentRecord, profile: DriverProfile): boolean {
   if (record.state === 'idle') return true;
-  return record.state === 'working' && !readsScreenState(driverNamed(record.driver));
+  return record.state === 'working' && !readsScreenState(profile);
 }

@@ -1,0 +1,174 @@
+/**
+ * Budgets: past `warn_at_percent` of a limit people are told; at the limit
+ * the agent is paused and a person is asked. Pausing does not kill anything:
+ * the agent's current turn is interrupted with its driver's interrupt key and
+ * the agent is held (nothing is injected) until a person raises the budget
+ * (`superkick budget raise`), which releases it with a message saying it may
+ * go on, or stops it.
+ *
+ * Limits come from the agent's workspace (`budget:`) and its assignment
+ * (`--budget`, a spawner's `budget_usd`): the agent's own cost, the day's
+ * cost of all agents, and the day's cost of its spawner's agents. A raise is
+ * headroom for that one agent, on whichever of its limits holds it.
+ */
+import { ResponseError } from 'vscode-jsonrpc';
+import { AgentLink, ErrorCode, type AgentRecord } from '../protocol';
+import type { AgentRegistry } from '../supervisor/agentRegistry';
+import type { InjectionQueue } from '../supervisor/injectionQueue';
+import type { SupervisionBus } from '../supervisor/supervisionBus';
+import type { DriverProfile } from '../drivers/profile';
+import type { Logger } from '../common/logger';
+import { formatUsd, localDay, type Spending } from './spending';
+
+export interface BudgetSettings {
+  daily_usd?: number;
+  per_agent_usd?: number;
+  per_spawner_usd?: number;
+  warn_at_percent?: number;
+}
+
+export type LimitKind = 'agent' | 'day' | 'spawner';
+
+export interface LimitStanding {
+  kind: LimitKind;
+  /** The configured limit plus what people raised it by for this agent. */
+  limitUsd: number;
+  spentUsd: number;
+  percent: number;
+}
+
+export interface AgentBudget {
+  id: string;
+  name: string;
+  spentUsd: number | null;
+  raisedUsd: number;
+  limits: LimitStanding[];
+  held: boolean;
+}
+
+const DEFAULT_WARN_PERCENT = 80;
+const TAG = 'budget';
+const LIMIT_WORDS: Record<LimitKind, string> = { agent: "this agent's budget", day: "today's budget for all agents", spawner: "today's budget for its spawner" };
+
+export class BudgetGuard {
+  /** Events already published by this host (the notifiers also de-duplicate, across restarts). */
+  private readonly published = new Set<string>();
+
+  constructor(
+    private readonly registry: AgentRegistry,
+    private readonly queue: InjectionQueue,
+    private readonly bus: SupervisionBus,
+    private readonly spending: Spending,
+    private readonly settingsOf: (workspace: string | null) => BudgetSettings,
+    private readonly profileOf: (agentId: string) => DriverProfile,
+    private readonly log: Logger,
+  ) {}
+
+  /** Checks every live agent now and whenever spending or budgets change. */
+  start(): void {
+    this.spending.on('changed', () => this.checkAll());
+    this.checkAll();
+  }
+
+  checkAll(): void {
+    for (const record of this.registry.list({ includeExited: false })) {
+      try {
+        this.check(record);
+      } catch (error) {
+        this.log.error(TAG, `could not check the budget of ${record.id}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  standing(record: AgentRecord, day = localDay()): AgentBudget {
+    const settings = this.settingsOf(record.workspace);
+    const raisedUsd = this.registry.stored(record.id)?.budgetRaisedUsd ?? 0;
+    const spentUsd = this.spending.agentUsd(record.id);
+    const limits: LimitStanding[] = [];
+    const add = (kind: LimitKind, limit: number | null | undefined, spent: number | null) => {
+      if (!limit || spent === null) return;
+      const limitUsd = limit + raisedUsd;
+      limits.push({ kind, limitUsd, spentUsd: spent, percent: (spent / limitUsd) * 100 });
+    };
+    add('agent', record.assignment.budgetUsd ?? settings.per_agent_usd, spentUsd);
+    add('day', settings.daily_usd, this.spending.dayUsd(day));
+    if (record.assignment.spawner) add('spawner', settings.per_spawner_usd, this.spending.spawnerDayUsd(record.assignment.spawner, day));
+    return { id: record.id, name: record.name, spentUsd, raisedUsd, limits, held: record.hold?.by === 'budget' };
+  }
+
+  /** A person gives one agent more headroom; a held agent that is now within its limits is released and told it may continue. */
+  raise(agentId: string, usd: number): { budget: AgentBudget; released: boolean } {
+    if (!Number.isFinite(usd) || usd <= 0) throw new ResponseError(ErrorCode.InvalidParams, `the amount must be a positive number of US dollars, not ${usd}`);
+    const record = this.registry.record(agentId);
+    if (record.state === 'exited') throw new ResponseError(ErrorCode.AgentGone, `agent ${agentId} has exited`);
+    const raisedUsd = (this.registry.stored(agentId)?.budgetRaisedUsd ?? 0) + usd;
+    this.registry.update(agentId, { budgetRaisedUsd: raisedUsd });
+    this.log.info(TAG, `budget of ${agentId} raised by ${formatUsd(usd)} (raised ${formatUsd(raisedUsd)} in all)`);
+    const wasHeld = record.hold?.by === 'budget';
+    this.check(this.registry.record(agentId), { raisedBy: usd });
+    const after = this.registry.record(agentId);
+    return { budget: this.standing(after), released: wasHeld && !after.hold };
+  }
+
+  private check(record: AgentRecord, options: { raisedBy?: number } = {}): void {
+    const budget = this.standing(record);
+    const warnAt = this.settingsOf(record.workspace).warn_at_percent ?? DEFAULT_WARN_PERCENT;
+    const over = budget.limits.find((limit) => limit.spentUsd >= limit.limitUsd);
+    for (const limit of budget.limits) {
+      if (limit !== over && limit.percent >= warnAt && limit.spentUsd < limit.limitUsd) {
+        // Keyed by the limit in force: after a raise, nearing the new limit warns again.
+        this.publishOnce('budget_warning', `${record.id}:${limit.kind}:${limit.limitUsd}`, {
+          agentId: record.id,
+          workspace: record.workspace,
+          summary: `${record.name} has spent ${formatUsd(limit.spentUsd)} of ${LIMIT_WORDS[limit.kind]} (${formatUsd(limit.limitUsd)})`,
+          details: { ...limit },
+        });
+      }
+    }
+    const held = record.hold?.by === 'budget';
+    if (over && !held) this.pause(record, over);
+    else if (!over && held) this.release(record, budget, options.raisedBy);
+  }
+
+  private publishOnce(...[type, key, fields]: Parameters<SupervisionBus['publish']>): void {
+    const id = `${type}:${key}`;
+    if (this.published.has(id)) return;
+    this.published.add(id);
+    this.bus.publish(type, key, fields);
+  }
+
+  private pause(record: AgentRecord, limit: LimitStanding): void {
+    const reason = `reached ${LIMIT_WORDS[limit.kind]}: ${formatUsd(limit.spentUsd)} of ${formatUsd(limit.limitUsd)}. Raise it with: superkick budget raise ${record.id} <usd>, or stop it with: superkick stop ${record.id}`;
+    this.registry.setHold(record.id, { reason, by: 'budget', since: new Date().toISOString() });
+    this.log.warn(TAG, `agent ${record.id} paused: ${reason}`);
+    if (record.state === 'working' && record.connected) {
+      // Its turn is interrupted, not its process: the conversation stays, ready to go on.
+      const key = this.profileOf(record.id).interruptKey;
+      this.registry
+        .link(record.id)
+        .sendRequest(AgentLink.AgentInput.type, { text: key, submit: false, queued: false })
+        .catch((error: Error) => this.log.warn(TAG, `could not interrupt ${record.id}: ${error.message}`));
+    }
+    this.publishOnce('budget_exceeded', `${record.id}:${limit.kind}:${limit.limitUsd}`, {
+      agentId: record.id,
+      workspace: record.workspace,
+      summary: `${record.name} is paused: it ${reason}`,
+      details: { ...limit, actions: ['raise', 'stop'] },
+    });
+  }
+
+  private release(record: AgentRecord, budget: AgentBudget, raisedBy: number | undefined): void {
+    this.registry.setHold(record.id, null);
+    const limits = budget.limits.map((limit) => `${LIMIT_WORDS[limit.kind]} is now ${formatUsd(limit.limitUsd)}, ${formatUsd(limit.spentUsd)} spent`).join('; ');
+    const who = raisedBy ? `A person raised your budget by ${formatUsd(raisedBy)}` : 'Your budget was raised';
+    this.log.info(TAG, `agent ${record.id} released: ${limits}`);
+    this.queue.enqueue(record.id, {
+      text: `Superkick: ${who} (${limits}). You may continue with your task where you left off.`,
+      submit: true,
+      priority: 100,
+      source: 'budget',
+      dedupeKey: 'budget-release',
+    });
+    this.queue.agentChanged(this.registry.record(record.id));
+  }
+}
