@@ -76,7 +76,7 @@ describe('budget guard', () => {
   it('warns once past warn_at_percent, then pauses at the limit: interrupts the turn and holds the agent', () => {
     const id = agent(1);
     spending.spend(id, 0.5);
-    assert.deepEqual(events, []);
+    assert.equal(events.length, 0);
     spending.spend(id, 0.85);
     spending.spend(id, 0.9);
     assert.deepEqual(events.map((e) => e.type), ['budget_warning']);

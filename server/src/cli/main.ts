@@ -11,6 +11,7 @@ import { registerTrust, registerWorkspace } from './commands/workspace';
 import { registerSetup } from './commands/setup';
 import { registerCompletion } from './commands/completion';
 import { registerGoal } from './commands/goal';
+import { registerDemo } from './commands/demo';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -27,6 +28,7 @@ registerWorkspace(program);
 registerTrust(program);
 registerSetup(program);
 registerGoal(program);
+registerDemo(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

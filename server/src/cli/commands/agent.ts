@@ -118,7 +118,7 @@ function assignmentFrom(options: AgentOptions): AgentAssignment {
   return assignment;
 }
 
-async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {
+export async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {
   const ready = await startDaemon([cliEntry(), '__agent'], {
     cwd: spec.cwd,
     env: { ...process.env, ...agentProcessMallocEnv(process.env), [AGENT_ENV.id]: id, [AGENT_ENV.token]: token, [AGENT_ENV.spec]: JSON.stringify(spec) },
