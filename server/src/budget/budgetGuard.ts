@@ -13,6 +13,7 @@
  */
 import { ResponseError } from 'vscode-jsonrpc';
 import { AgentLink, ErrorCode, type AgentRecord } from '../protocol';
+import type { AgentBudget, LimitStanding } from '../protocol/budget';
 import type { AgentRegistry } from '../supervisor/agentRegistry';
 import type { InjectionQueue } from '../supervisor/injectionQueue';
 import type { SupervisionBus } from '../supervisor/supervisionBus';
@@ -27,24 +28,7 @@ export interface BudgetSettings {
   warn_at_percent?: number;
 }
 
-export type LimitKind = 'agent' | 'day' | 'spawner';
-
-export interface LimitStanding {
-  kind: LimitKind;
-  /** The configured limit plus what people raised it by for this agent. */
-  limitUsd: number;
-  spentUsd: number;
-  percent: number;
-}
-
-export interface AgentBudget {
-  id: string;
-  name: string;
-  spentUsd: number | null;
-  raisedUsd: number;
-  limits: LimitStanding[];
-  held: boolean;
-}
+type LimitKind = LimitStanding['kind'];
 
 const DEFAULT_WARN_PERCENT = 80;
 const TAG = 'budget';

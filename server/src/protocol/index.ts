@@ -5,3 +5,4 @@ export * as Attach from './attach';
 export * from './startup';
 export * as Language from './language';
 export * as Goals from './goals';
+export * as Budget from './budget';
