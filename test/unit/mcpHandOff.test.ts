@@ -10,7 +10,8 @@ const dir = '/run/sk/agent-1';
 describe('MCP hand-off', () => {
   it('gives Claude Code an --mcp-config file and pre-allows the server\'s tools', () => {
     const handOff = mcpHandOff(driverNamed('claude'), server, dir);
-    assert.deepEqual(handOff.args, ['--mcp-config', '/run/sk/agent-1/claude-mcp.json', '--allowedTools', 'mcp__superkick']);
+    // The `=` form: both options are variadic, and would otherwise swallow a prompt the user put after them.
+    assert.deepEqual(handOff.args, ['--mcp-config=/run/sk/agent-1/claude-mcp.json', '--allowedTools=mcp__superkick']);
     assert.deepEqual(JSON.parse(handOff.files[0].contents), {
       mcpServers: { superkick: { type: 'stdio', command: '/usr/bin/node', args: ['/opt/superkick/dist/cli.js', 'mcp'] } },
     });

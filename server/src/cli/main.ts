@@ -10,6 +10,8 @@ import { registerConfig } from './commands/config';
 import { registerTrust, registerWorkspace } from './commands/workspace';
 import { registerSetup } from './commands/setup';
 import { registerCompletion } from './commands/completion';
+import { registerMcp } from './commands/mcp';
+import { registerQuestions } from './commands/questions';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -25,6 +27,8 @@ registerConfig(program);
 registerWorkspace(program);
 registerTrust(program);
 registerSetup(program);
+registerMcp(program);
+registerQuestions(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

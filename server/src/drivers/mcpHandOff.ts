@@ -1,8 +1,8 @@
 /**
  * How each CLI is handed the Superkick MCP server (`superkick mcp`, a stdio
  * server each agent CLI starts itself). The profile names the way; this
- * module spells out the arguments, environment and files for it. Applied at
- * launch once `superkick mcp` exists (supervision-loop issue).
+ * module spells out the arguments, environment and files for it. The agent
+ * process applies it when it starts the program (agent/mcpLaunch.ts).
  */
 import * as path from 'node:path';
 import type { DriverProfile } from './profile';
@@ -39,9 +39,11 @@ export function mcpHandOff(driver: DriverProfile, server: McpServerCommand, dir:
   switch (driver.mcp) {
     case 'claude-mcp-config': {
       // No dialog with --mcp-config (a project .mcp.json would ask); the tools are pre-allowed so calls never stop at "Do you want to proceed?".
+      // A rule naming just the server (`mcp__superkick`) allows every tool of that server and nothing else.
+      // Both options take lists (`<configs...>`): in the `--opt=value` form they take one value and leave the user's own arguments (a prompt) alone.
       const file = path.join(dir, 'claude-mcp.json');
       return {
-        args: ['--mcp-config', file, '--allowedTools', `mcp__${MCP_SERVER_NAME}`],
+        args: [`--mcp-config=${file}`, `--allowedTools=mcp__${MCP_SERVER_NAME}`],
         env: {},
         files: [{ path: file, contents: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { type: 'stdio', ...stdio } } }, null, 2) }],
       };

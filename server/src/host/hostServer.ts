@@ -23,6 +23,8 @@ import { WorkspaceConfigs } from './workspaceConfigs';
 import { SupervisionBus } from '../supervisor/supervisionBus';
 import { GoalTracker } from '../goals/goalTracker';
 import { TemplateEngines } from '../templates/engines';
+import { QuestionStore } from '../supervisor/questionStore';
+import { TeamStore } from '../team/teamStore';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -58,6 +60,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const bus = new SupervisionBus();
     const goals = new GoalTracker(registry, bus, log);
     const templates = new TemplateEngines(log);
+    const questions = new QuestionStore(paths.questionsState, log);
+    const teams = new TeamStore(paths.teams, log);
     const queue = new InjectionQueue(
       paths.queues,
       async (agentId, text, submit) => {
@@ -89,6 +93,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           bus,
           goals,
           templates,
+          questions,
+          teams,
           queue,
           configs,
           clientToken,

@@ -2,6 +2,7 @@
  * Records that cross the wire. Shared by the host, the agent process, the CLI
  * and (later) the VS Code extension.
  */
+import type { AgentProgress } from './mcp';
 
 export type AgentState = 'starting' | 'working' | 'idle' | 'waiting' | 'exited';
 
@@ -87,6 +88,8 @@ export interface AgentRecord {
   workspace: string | null;
   assignment: AgentAssignment;
   goal: GoalStatus | null;
+  /** What the agent last reported through its MCP tool superkick_report_progress. */
+  progress: AgentProgress | null;
 }
 
 /** Where outside (untrusted) text came from; shown to the agent with the text. */

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type GoalStatus } from '../protocol';
+import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type GoalStatus, type Mcp } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
@@ -167,6 +167,13 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     this.emitChanged(id);
   }
 
+  /** Records what the agent last said about its progress (persisted with the agent). */
+  setProgress(id: string, progress: Mcp.AgentProgress | null): void {
+    if (!this.store.get(id)) return;
+    this.store.update(id, { progress });
+    this.emitChanged(id);
+  }
+
   finalScreen(id: string): string | null {
     try {
       return fs.readFileSync(this.screenFile(id), 'utf8');
@@ -248,6 +255,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       workspace: agent.spec.workspace ?? null,
       assignment: agent.spec.assignment ?? {},
       goal: agent.goal ?? null,
+      progress: agent.progress ?? null,
     };
   }
 
