@@ -11,7 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Host } from '../../server/src/protocol';
 import { Sandbox } from '../helpers/sandbox';
+import { TestViewer } from '../helpers/testViewer';
+import { ViewerScreen } from '../helpers/viewerScreen';
 import { HostWatch } from '../helpers/hostWatch';
 import { IN_LOOPBACK_NAMESPACE, runInLoopbackNamespace } from '../helpers/loopbackNamespace';
 import { realCliBin, realCliEnvironment } from '../helpers/realClis';
@@ -22,10 +25,11 @@ import { readCallLog } from '../../server/src/mcp/callLog';
 /** Real CLIs take seconds to start and to answer; these are deadlines for events, not timings. */
 const CLI_DEADLINE_MS = 120_000;
 
-const ALL_CLIS: Array<{ program: string; vendor: Turn['vendor'] }> = [
+const ALL_CLIS: Array<{ program: string; vendor: Turn['vendor']; ready?: RegExp }> = [
   { program: 'claude', vendor: 'anthropic' },
   { program: 'codex', vendor: 'openai' },
-  { program: 'gemini', vendor: 'gemini' },
+  // Gemini shows its input box before its MCP servers are connected, and text typed meanwhile is lost: wait for the footer to count ours.
+  { program: 'gemini', vendor: 'gemini', ready: /1 MCP server/ },
 ];
 /** SUPERKICK_TEST_CLIS=codex,gemini runs only those (while working on one). */
 const CLIS = ALL_CLIS.filter(({ program }) => !process.env.SUPERKICK_TEST_CLIS || process.env.SUPERKICK_TEST_CLIS.split(',').includes(program));
@@ -45,6 +49,19 @@ if (!IN_LOOPBACK_NAMESPACE) {
     let watch: HostWatch;
     let env: NodeJS.ProcessEnv;
 
+    /** Waits until the agent's screen (as a read-only viewer sees it) matches `pattern`. */
+    const waitForScreen = async (id: string, pattern: RegExp) => {
+      const resolved = await watch.connection.sendRequest(Host.ResolveAgent.type, { agent: id });
+      const viewer = await TestViewer.connect(resolved.record.attachSocket!, resolved.attachToken!, { cols: 120, rows: 40 }, true);
+      const screen = new ViewerScreen(viewer, 120, 40);
+      try {
+        await screen.until(pattern, `the screen to show ${pattern}`, CLI_DEADLINE_MS);
+      } finally {
+        screen.close();
+        viewer.close();
+      }
+    };
+
     before(async () => {
       fake = await FakeModelServer.start();
       const home = path.join(sandbox.work, 'home');
@@ -59,11 +76,12 @@ if (!IN_LOOPBACK_NAMESPACE) {
       await fake?.stop();
     });
 
-    for (const { program, vendor } of CLIS) {
+    for (const { program, vendor, ready } of CLIS) {
       it(`${program}: the model calls superkick_signal_goal and the goal is met, with no permission prompt`, async () => {
         const id = await sandbox.startAgent([program], ['--name', `${program}-mcp`], { env });
         try {
           await watch.until(id, (r) => r.state === 'idle', 'idle after start-up', CLI_DEADLINE_MS);
+          if (ready) await waitForScreen(id, ready);
           const summary = `MCP-GOAL-${program}: the work is done`;
           const from = fake.turns.length;
           await sandbox.runOk(['inject', id, `CALL-TOOL: superkick_signal_goal ${JSON.stringify({ status: 'completed', summary })}`], { env });

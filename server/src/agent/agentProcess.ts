@@ -179,7 +179,7 @@ export async function runAgentProcess(): Promise<void> {
 
   try {
     await attach.listen();
-    const launch = launchWithMcp(driver, spec, paths, id);
+    const launch = launchWithMcp(driver, spec, paths, id, childEnv, (message) => log.warn('agent.mcp', message));
     pty = new PtySession({ file, args: launch.args, cwd: spec.cwd, env: { ...childEnv, ...launch.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
   } catch (error) {
     signalReady({ ok: false, error: `could not start ${spec.command}: ${(error as Error).message}`, exitCode: 1 });
