@@ -9,7 +9,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as readline from 'node:readline';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -19,6 +21,7 @@ import { CLI, REPO, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { openHostConnection } from '../helpers/hostConnection';
 import { BASH } from '../helpers/cli';
+import { deadline, exitOf } from '../helpers/waitFor';
 import { TestViewer } from '../helpers/testViewer';
 import { ViewerScreen } from '../helpers/viewerScreen';
 
@@ -183,6 +186,19 @@ describe('superkick mcp', () => {
       assert.equal(result.isError, true);
       assert.match(textOf(result), expected);
     }
+  });
+
+  it('ends when its CLI closes its stdin, also after it has talked to the host', async () => {
+    const child = spawn(process.execPath, [CLI, 'mcp'], { env: { ...sandbox.env, SUPERKICK_AGENT_TOKEN: tokenB }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = readline.createInterface({ input: child.stdout! });
+    const answered = new Promise<string>((resolve) => lines.on('line', (line) => line.includes('"id":2') && resolve(line)));
+    const send = (message: object) => child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/call', params: { name: 'superkick_report_progress', arguments: { message: 'raw client' } } });
+    assert.match(await deadline(answered, 'the tool result'), /progress recorded/);
+    child.stdin!.end();
+    assert.equal(await exitOf(child), 0);
   });
 
   it('says the host is down while it is, and reaches it again after it restarted', async () => {

@@ -21,6 +21,7 @@ export class BridgeError extends Error {}
 export class HostBridge {
   private connected: MessageConnection | undefined;
   private opening: Promise<MessageConnection> | undefined;
+  private readonly sockets = new WeakMap<MessageConnection, net.Socket>();
 
   constructor(private readonly socketPath: string, private readonly token: string | undefined) {}
 
@@ -48,9 +49,11 @@ export class HostBridge {
     return this.opening;
   }
 
+  /** Disposing the connection leaves its socket open, which would keep the process alive after the CLI is gone. */
   private drop(connection: MessageConnection): void {
     if (this.connected === connection) this.connected = undefined;
     connection.dispose();
+    this.sockets.get(connection)?.destroy();
   }
 
   private async open(token: string): Promise<MessageConnection> {
@@ -64,6 +67,7 @@ export class HostBridge {
     });
     socket.on('error', () => undefined);
     const connection = rpcOverSocket(socket, { guard: false });
+    this.sockets.set(connection, socket);
     // The host restarted or went away: the next call opens a new connection.
     connection.onClose(() => this.drop(connection));
     connection.listen();
