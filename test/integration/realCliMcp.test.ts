@@ -76,6 +76,20 @@ if (!IN_LOOPBACK_NAMESPACE) {
       await fake?.stop();
     });
 
+    if (CLIS.some(({ program }) => program === 'claude')) {
+      it("claude: a prompt on the command line still arrives after the hand-off's options (they take lists, so they are given as --opt=value)", async () => {
+        const from = fake.turns.length;
+        const id = await sandbox.startAgent(['claude', 'Prompt-arg, please answer.'], ['--name', 'claude-prompt'], { env });
+        try {
+          const turn = await fake.turn('anthropic', (t) => t.userText.includes('Prompt-arg'), 'the prompt from the command line', from);
+          assert.equal(turn.userText.trim(), 'Prompt-arg, please answer.');
+          assert.deepEqual(watch.agents.get(id)?.args, ['Prompt-arg, please answer.'], 'list shows what the user typed');
+        } finally {
+          await sandbox.run(['stop', id, '--force'], { env });
+        }
+      });
+    }
+
     for (const { program, vendor, ready } of CLIS) {
       it(`${program}: the model calls superkick_signal_goal and the goal is met, with no permission prompt`, async () => {
         const id = await sandbox.startAgent([program], ['--name', `${program}-mcp`], { env });
