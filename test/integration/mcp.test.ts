@@ -211,6 +211,20 @@ describe('superkick mcp', () => {
     watch = await HostWatch.open(sandbox.dir);
     await callOk(clientA, 'superkick_report_progress', { message: 'after the restart' });
     await watch.until(a, (r) => r.progress?.message === 'after the restart', 'progress after the restart');
+    // What was asked and answered before the restart is still known.
+    const questions = JSON.parse(await sandbox.runOk(['questions', '--all', '--json'])) as Mcp.Question[];
+    assert.deepEqual(questions.map((q) => [q.agentId, q.answer]), [[a, 'sqlite, it is a prototype']]);
+  });
+
+  it('refuses to answer an agent that has exited, and keeps the question open', async () => {
+    const gone = await sandbox.startAgent(['bash', '-c', 'read line']);
+    const client = await mcpClient(await tokenOf(gone));
+    const id = /Question (q-[0-9a-f]+)/.exec(await callOk(client, 'superkick_ask_human', { question: 'Still there?' }))![1];
+    await sandbox.runOk(['stop', gone, '--force']);
+    const result = await sandbox.run(['answer', id, 'yes']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`agent ${gone} \\(.*\\), which asked ${id}, has exited; the answer cannot reach it`));
+    assert.deepEqual((JSON.parse(await sandbox.runOk(['questions', '--json'])) as Mcp.Question[]).map((q) => q.id), [id]);
   });
 
   it("hands a driver's program the MCP server: the CLI starts it from the hand-off and calls as its agent; list shows the user's arguments", async () => {
