@@ -19,7 +19,8 @@ export const registerMcpRoutes: RegisterRoutes = (routes, ctx) => {
   routes.agentRequest(Mcp.SignalGoal.type, (params, agentId) => {
     const status = params?.status;
     if (status !== 'completed' && status !== 'failed') throw new ResponseError(ErrorCode.InvalidParams, `status must be "completed" or "failed", not ${JSON.stringify(status)}`);
-    return ctx.goals.signal(agentId, status, requireText(params.summary, 'summary', SUMMARY_CHARS));
+    const summary = requireText(params.summary, 'summary', SUMMARY_CHARS);
+    return ctx.goals.signal(agentId, status, summary);
   });
 
   routes.agentRequest(Mcp.ReportProgress.type, (params, agentId) => {
