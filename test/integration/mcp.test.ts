@@ -250,5 +250,9 @@ describe('superkick mcp', () => {
       viewer.close();
     }
     assert.deepEqual(readCallLog(path.join(dir, 'mcp-calls.jsonl')).map((c) => [c.tool, c.ok]), [['superkick_report_progress', true]]);
+    // Forgetting the agent removes its private folder too.
+    await sandbox.runOk(['stop', id]);
+    await sandbox.runOk(['prune', id]);
+    assert.ok(!fs.existsSync(dir));
   });
 });

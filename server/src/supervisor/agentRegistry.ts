@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type GoalStatus, type Mcp } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
-import { agentSocketPath, type SuperkickPaths } from '../common/paths';
+import { agentFilesDir, agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import { ensureDir } from '../common/secureDir';
@@ -201,6 +201,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       const record = this.toRecord(agent);
       this.store.remove(agent.id);
       fs.rmSync(this.screenFile(agent.id), { force: true });
+      fs.rmSync(agentFilesDir(this.paths, agent.id), { recursive: true, force: true });
       removed.push(agent.id);
       this.emit('changed', { record, removed: true });
     }
