@@ -10,7 +10,8 @@ const dir = '/run/sk/agent-1';
 describe('MCP hand-off', () => {
   it('gives Claude Code an --mcp-config file and pre-allows the server\'s tools', () => {
     const handOff = mcpHandOff(driverNamed('claude'), server, dir);
-    assert.deepEqual(handOff.args, ['--mcp-config', '/run/sk/agent-1/claude-mcp.json', '--allowedTools', 'mcp__superkick']);
+    // The `=` form: both options are variadic, and would otherwise swallow a prompt the user put after them.
+    assert.deepEqual(handOff.args, ['--mcp-config=/run/sk/agent-1/claude-mcp.json', '--allowedTools=mcp__superkick']);
     assert.deepEqual(JSON.parse(handOff.files[0].contents), {
       mcpServers: { superkick: { type: 'stdio', command: '/usr/bin/node', args: ['/opt/superkick/dist/cli.js', 'mcp'] } },
     });
@@ -27,13 +28,21 @@ describe('MCP hand-off', () => {
     assert.deepEqual(handOff.files, []);
   });
 
-  it('gives Gemini a trusted server in a settings file of its own, with the token variables listed', () => {
-    const handOff = mcpHandOff(driverNamed('gemini'), server, dir);
-    assert.deepEqual(handOff.env, { GEMINI_CLI_SYSTEM_SETTINGS_PATH: '/run/sk/agent-1/gemini-settings.json' });
+  it("gives Gemini a private home overlaying the user's: their settings plus a trusted server with the token variables listed, and links to the rest", () => {
+    const user = { home: '/home/u', entries: ['settings.json', 'oauth_creds.json', 'tmp'], settings: { security: { auth: { selectedType: 'oauth-personal' } }, mcpServers: { theirs: { command: 'x' } } } };
+    const handOff = mcpHandOff(driverNamed('gemini'), server, dir, user);
+    assert.deepEqual(handOff.env, { GEMINI_CLI_HOME: '/run/sk/agent-1/gemini-home' });
+    assert.equal(handOff.files[0].path, '/run/sk/agent-1/gemini-home/.gemini/settings.json');
     const settings = JSON.parse(handOff.files[0].contents);
+    assert.deepEqual(settings.security, user.settings.security);
+    assert.deepEqual(settings.mcpServers.theirs, { command: 'x' });
     assert.equal(settings.mcpServers.superkick.trust, true);
     assert.equal(settings.mcpServers.superkick.env.SUPERKICK_AGENT_TOKEN, '$SUPERKICK_AGENT_TOKEN');
     assert.deepEqual(settings.mcpServers.superkick.args, server.args);
+    assert.deepEqual(handOff.links, [
+      { path: '/run/sk/agent-1/gemini-home/.gemini/oauth_creds.json', target: '/home/u/.gemini/oauth_creds.json' },
+      { path: '/run/sk/agent-1/gemini-home/.gemini/tmp', target: '/home/u/.gemini/tmp' },
+    ]);
   });
 
   it('gives Copilot and Goose their documented forms, and a plain command nothing', () => {

@@ -24,6 +24,7 @@ import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
 import { applyDriverOverride } from '../drivers/overrides';
+import { launchWithMcp } from './mcpLaunch';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -180,7 +181,8 @@ export async function runAgentProcess(): Promise<void> {
 
   try {
     await attach.listen();
-    pty = new PtySession({ file, args: spec.args, cwd: spec.cwd, env: { ...childEnv, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
+    const launch = launchWithMcp(driver, spec, paths, id, childEnv, (message) => log.warn('agent.mcp', message));
+    pty = new PtySession({ file, args: launch.args, cwd: spec.cwd, env: { ...childEnv, ...launch.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
   } catch (error) {
     signalReady({ ok: false, error: `could not start ${spec.command}: ${(error as Error).message}`, exitCode: 1 });
     process.exit(1);

@@ -12,6 +12,8 @@ import { registerSetup } from './commands/setup';
 import { registerCompletion } from './commands/completion';
 import { registerGoal } from './commands/goal';
 import { registerDemo } from './commands/demo';
+import { registerMcp } from './commands/mcp';
+import { registerQuestions } from './commands/questions';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -29,6 +31,8 @@ registerTrust(program);
 registerSetup(program);
 registerGoal(program);
 registerDemo(program);
+registerMcp(program);
+registerQuestions(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

@@ -31,6 +31,12 @@ export interface SuperkickPaths {
   workspacesState: string;
   /** What the user trusted in each workspace. */
   trustState: string;
+  /** Questions agents asked people (superkick_ask_human) and their answers. */
+  questionsState: string;
+  /** Each team's log and artifacts, one folder per team (today every agent is its own team). */
+  teams: string;
+  /** Private per-agent folders (0700): the files that hand the agent's CLI the MCP server. */
+  agentFiles: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -60,9 +66,17 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     userConfig: path.join(root, 'config.yml'),
     workspacesState: path.join(state, 'workspaces.json'),
     trustState: path.join(state, 'trust.json'),
+    questionsState: path.join(state, 'questions.json'),
+    teams: path.join(state, 'teams'),
+    agentFiles: path.join(state, 'agents'),
   };
 }
 
 export function agentSocketPath(paths: SuperkickPaths, id: string): string {
   return path.join(paths.agentSockets, `${id}.sock`);
+}
+
+/** An agent's private folder under `state/agents/`; it also holds the MCP server's record of calls. */
+export function agentFilesDir(paths: SuperkickPaths, id: string): string {
+  return path.join(paths.agentFiles, id);
 }

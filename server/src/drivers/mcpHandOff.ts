@@ -1,13 +1,13 @@
 /**
  * How each CLI is handed the Superkick MCP server (`superkick mcp`, a stdio
  * server each agent CLI starts itself). The profile names the way; this
- * module spells out the arguments, environment and files for it. Applied at
- * launch once `superkick mcp` exists (supervision-loop issue).
+ * module spells out the arguments, environment and files for it. The agent
+ * process applies it when it starts the program (agent/mcpLaunch.ts).
  */
 import * as path from 'node:path';
 import type { DriverProfile } from './profile';
 
-export type McpHandOffKind = 'claude-mcp-config' | 'codex-config-flags' | 'gemini-system-settings' | 'copilot-additional-config' | 'goose-extension' | 'none';
+export type McpHandOffKind = 'claude-mcp-config' | 'codex-config-flags' | 'gemini-home-overlay' | 'copilot-additional-config' | 'goose-extension' | 'none';
 
 export interface McpServerCommand {
   command: string;
@@ -22,6 +22,18 @@ export interface McpHandOff {
   env: Record<string, string>;
   /** Files to write (0600) before launch. */
   files: Array<{ path: string; contents: string }>;
+  /** Symbolic links to make before launch (`path` → `target`). */
+  links?: Array<{ path: string; target: string }>;
+}
+
+/**
+ * What the launcher read of the user's own Gemini home, for the overlay: the
+ * folder holding `.gemini`, the entries in it, and its parsed settings.json.
+ */
+export interface UserGeminiHome {
+  home: string;
+  entries: string[];
+  settings: Record<string, unknown>;
 }
 
 /** The server's name as the CLIs see it; tools appear as e.g. `mcp__superkick__<tool>`. */
@@ -33,15 +45,18 @@ const tomlArray = (values: string[]) => `[${values.map(toml).join(', ')}]`;
 
 /**
  * @param dir a private directory for this agent's generated files
+ * @param gemini the user's Gemini home as read by the launcher (Gemini only)
  */
-export function mcpHandOff(driver: DriverProfile, server: McpServerCommand, dir: string): McpHandOff {
+export function mcpHandOff(driver: DriverProfile, server: McpServerCommand, dir: string, gemini?: UserGeminiHome): McpHandOff {
   const stdio = { command: server.command, args: server.args };
   switch (driver.mcp) {
     case 'claude-mcp-config': {
       // No dialog with --mcp-config (a project .mcp.json would ask); the tools are pre-allowed so calls never stop at "Do you want to proceed?".
+      // A rule naming just the server (`mcp__superkick`) allows every tool of that server and nothing else.
+      // Both options take lists (`<configs...>`): in the `--opt=value` form they take one value and leave the user's own arguments (a prompt) alone.
       const file = path.join(dir, 'claude-mcp.json');
       return {
-        args: ['--mcp-config', file, '--allowedTools', `mcp__${MCP_SERVER_NAME}`],
+        args: [`--mcp-config=${file}`, `--allowedTools=mcp__${MCP_SERVER_NAME}`],
         env: {},
         files: [{ path: file, contents: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { type: 'stdio', ...stdio } } }, null, 2) }],
       };
@@ -60,14 +75,21 @@ export function mcpHandOff(driver: DriverProfile, server: McpServerCommand, dir:
         files: [],
       };
     }
-    case 'gemini-system-settings': {
+    case 'gemini-home-overlay': {
+      // Gemini 0.61 skips a system settings file (GEMINI_CLI_SYSTEM_SETTINGS_PATH) unless root owns it and every folder above it,
+      // and it has no flag for an MCP server. So it gets a private home (GEMINI_CLI_HOME) whose .gemini holds the user's
+      // settings plus our server, and links to everything else of the user's .gemini (credentials, history, trusted folders).
       // Gemini drops variables whose names look secret (TOKEN, KEY) unless listed; `trust` skips the per-call prompt.
-      const file = path.join(dir, 'gemini-settings.json');
+      const user = gemini ?? { home: '', entries: [], settings: {} };
+      const home = path.join(dir, 'gemini-home');
+      const geminiDir = path.join(home, '.gemini');
       const env = Object.fromEntries(server.envNames.map((name) => [name, `$${name}`]));
+      const servers = { ...((user.settings.mcpServers as Record<string, unknown> | undefined) ?? {}), [MCP_SERVER_NAME]: { ...stdio, env, trust: true } };
       return {
         args: [],
-        env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: file },
-        files: [{ path: file, contents: JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: { ...stdio, env, trust: true } } }, null, 2) }],
+        env: { GEMINI_CLI_HOME: home },
+        files: [{ path: path.join(geminiDir, 'settings.json'), contents: JSON.stringify({ ...user.settings, mcpServers: servers }, null, 2) }],
+        links: user.entries.filter((entry) => entry !== 'settings.json').map((entry) => ({ path: path.join(geminiDir, entry), target: path.join(user.home, '.gemini', entry) })),
       };
     }
     case 'copilot-additional-config': {

@@ -3,7 +3,7 @@
  * atomically on each change. Live facts (connection, viewers) are not stored;
  * after a restart the agents that are still alive re-register and bring them.
  */
-import type { AgentHold, AgentRecord, AgentSpec, GoalStatus } from '../protocol';
+import type { AgentHold, AgentRecord, AgentSpec, GoalStatus, Mcp } from '../protocol';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import type { Logger } from '../common/logger';
 
@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger';
 export type StoredAgent = Pick<
   AgentRecord,
   'id' | 'state' | 'pid' | 'childPid' | 'createdAt' | 'exitedAt' | 'exitCode' | 'signal' | 'attachSocket' | 'recording'
-> & { spec: AgentSpec; goal?: GoalStatus | null; hold?: AgentHold | null; budgetRaisedUsd?: number };
+> & { spec: AgentSpec; goal?: GoalStatus | null; hold?: AgentHold | null; budgetRaisedUsd?: number; progress?: Mcp.AgentProgress | null };
 
 interface StoreFile {
   version: 1;

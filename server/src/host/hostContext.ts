@@ -11,6 +11,8 @@ import type { AgentLogReader } from './agentLogReader';
 import type { GoalTracker } from '../goals/goalTracker';
 import type { TemplateEngines } from '../templates/engines';
 import type { WorkspaceConfigs } from './workspaceConfigs';
+import type { QuestionStore } from '../supervisor/questionStore';
+import type { TeamStore } from '../team/teamStore';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -20,6 +22,8 @@ export interface HostContext {
   bus: SupervisionBus;
   goals: GoalTracker;
   templates: TemplateEngines;
+  questions: QuestionStore;
+  teams: TeamStore;
   clientToken: string;
   hostKey: string;
   log: Logger;

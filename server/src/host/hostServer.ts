@@ -26,6 +26,8 @@ import { SupervisionBus } from '../supervisor/supervisionBus';
 import { GoalTracker } from '../goals/goalTracker';
 import { goalConfigOf } from '../goals/goalConfig';
 import { TemplateEngines } from '../templates/engines';
+import { QuestionStore } from '../supervisor/questionStore';
+import { TeamStore } from '../team/teamStore';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -60,6 +62,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     registry.reconcile();
     const bus = new SupervisionBus();
     const templates = new TemplateEngines(log);
+    const questions = new QuestionStore(paths.questionsState, log);
+    const teams = new TeamStore(paths.teams, log);
     const queue = new InjectionQueue(
       paths.queues,
       async (agentId, text, submit) => {
@@ -97,6 +101,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           bus,
           goals,
           templates,
+          questions,
+          teams,
           queue,
           configs,
           clientToken,

@@ -6,3 +6,4 @@ export * from './startup';
 export * as Language from './language';
 export * as Goals from './goals';
 export * as Budget from './budget';
+export * as Mcp from './mcp';

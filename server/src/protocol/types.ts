@@ -2,6 +2,7 @@
  * Records that cross the wire. Shared by the host, the agent process, the CLI
  * and (later) the VS Code extension.
  */
+import type { AgentProgress } from './mcp';
 
 export type AgentState = 'starting' | 'working' | 'idle' | 'waiting' | 'exited';
 
@@ -98,6 +99,8 @@ export interface AgentRecord {
   goal: GoalStatus | null;
   /** Held by Superkick (e.g. at its budget limit): nothing is injected until a person releases it. */
   hold: AgentHold | null;
+  /** What the agent last reported through its MCP tool superkick_report_progress. */
+  progress: AgentProgress | null;
 }
 
 export interface AgentHold {

@@ -7,9 +7,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type AgentHold, type GoalStatus } from '../protocol';
+import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type AgentHold, type GoalStatus, type Mcp } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
-import { agentSocketPath, type SuperkickPaths } from '../common/paths';
+import { agentFilesDir, agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
 import { readJsonOrQuarantine, writeFileAtomic } from '../common/atomicFile';
 import { ensureDir } from '../common/secureDir';
@@ -183,6 +183,13 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     if (this.store.update(id, change)) this.emitChanged(id);
   }
 
+  /** Records what the agent last said about its progress (persisted with the agent). */
+  setProgress(id: string, progress: Mcp.AgentProgress | null): void {
+    if (!this.store.get(id)) return;
+    this.store.update(id, { progress });
+    this.emitChanged(id);
+  }
+
   finalScreen(id: string): string | null {
     try {
       return fs.readFileSync(this.screenFile(id), 'utf8');
@@ -210,6 +217,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       const record = this.toRecord(agent);
       this.store.remove(agent.id);
       fs.rmSync(this.screenFile(agent.id), { force: true });
+      fs.rmSync(agentFilesDir(this.paths, agent.id), { recursive: true, force: true });
       removed.push(agent.id);
       this.emit('changed', { record, removed: true });
     }
@@ -265,6 +273,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       assignment: agent.spec.assignment ?? {},
       goal: agent.goal ?? null,
       hold: agent.hold ?? null,
+      progress: agent.progress ?? null,
     };
   }
 

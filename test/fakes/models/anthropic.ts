@@ -4,11 +4,11 @@
  * message_delta, message_stop), or one JSON message when `stream` is off.
  */
 import type { ServerResponse } from 'node:http';
-import { isAddedContext, sendEvent, startEventStream, type Reply, type Turn } from './reply';
+import { isAddedContext, offeredTool, sendEvent, startEventStream, type Reply, type Turn } from './reply';
 
 interface Block { type: string; text?: string; content?: unknown }
 interface Message { role: string; content: string | Block[] }
-interface Request { model?: string; stream?: boolean; tools?: unknown[]; messages?: Message[] }
+interface Request { model?: string; stream?: boolean; tools?: Array<{ name?: string }>; messages?: Message[] }
 
 let serial = 0;
 
@@ -26,7 +26,12 @@ export function answerAnthropic(response: ServerResponse, body: Request, reply: 
   const id = `msg_fake${++serial}`;
   const model = body.model ?? 'fake-model';
   const usage = { input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-  const block = 'text' in reply ? { type: 'text', text: reply.text } : { type: 'tool_use', id: `toolu_fake${serial}`, name: 'Bash', input: { command: reply.command, description: 'Run a command' } };
+  const block =
+    'text' in reply
+      ? { type: 'text', text: reply.text }
+      : 'tool' in reply
+        ? { type: 'tool_use', id: `toolu_fake${serial}`, name: offeredTool((body.tools ?? []).map((t) => t.name ?? ''), reply.tool) ?? reply.tool, input: reply.input }
+        : { type: 'tool_use', id: `toolu_fake${serial}`, name: 'Bash', input: { command: reply.command, description: 'Run a command' } };
   const stopReason = 'text' in reply ? 'end_turn' : 'tool_use';
   if (!body.stream) {
     response.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake${serial}` });

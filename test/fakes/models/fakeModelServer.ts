@@ -79,7 +79,7 @@ export class FakeModelServer {
       answerOpenai(response, body, turn ? await this.record(turn) : { text: 'Fake title' });
     } else if (request.method === 'POST' && /^\/v1beta\/models\/[^/:]+:streamGenerateContent$/.test(url.pathname)) {
       const turn = geminiTurn(body);
-      answerGeminiStream(response, turn ? await this.record(turn) : { text: 'Fake' });
+      answerGeminiStream(response, turn ? await this.record(turn) : { text: 'Fake' }, body);
     } else if (request.method === 'POST' && /^\/v1beta\/models\/[^/:]+:generateContent$/.test(url.pathname)) {
       answerGeminiJson(response);
     } else if (request.method === 'POST' && /^\/v1beta\/models\/[^/:]+:countTokens$/.test(url.pathname)) {

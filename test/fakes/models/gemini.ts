@@ -4,11 +4,11 @@
  * and `:generateContent` for its JSON side calls (model routing, next speaker).
  */
 import type { ServerResponse } from 'node:http';
-import { isAddedContext, sendEvent, startEventStream, type Reply, type Turn } from './reply';
+import { isAddedContext, offeredTool, sendEvent, startEventStream, type Reply, type Turn } from './reply';
 
 interface Part { text?: string; functionResponse?: { name?: string; response?: unknown } }
 interface Content { role?: string; parts?: Part[] }
-interface Request { contents?: Content[]; tools?: unknown[] }
+interface Request { contents?: Content[]; tools?: Array<{ functionDeclarations?: Array<{ name?: string }> }> }
 
 const usageMetadata = { promptTokenCount: 120, candidatesTokenCount: 8, totalTokenCount: 128 };
 
@@ -21,8 +21,14 @@ export function geminiTurn(body: Request): Turn | undefined {
   return { vendor: 'gemini', userText, toolResult: Boolean(result), toolOutput: result ? JSON.stringify(result.functionResponse?.response) : '' };
 }
 
-export function answerGeminiStream(response: ServerResponse, reply: Reply): void {
-  const part = 'text' in reply ? { text: reply.text } : { functionCall: { name: 'run_shell_command', args: { command: reply.command } } };
+export function answerGeminiStream(response: ServerResponse, reply: Reply, body: Request = {}): void {
+  const offered = (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []).map((declaration) => declaration.name ?? '');
+  const part =
+    'text' in reply
+      ? { text: reply.text }
+      : 'tool' in reply
+        ? { functionCall: { name: offeredTool(offered, reply.tool) ?? reply.tool, args: reply.input } }
+        : { functionCall: { name: 'run_shell_command', args: { command: reply.command } } };
   startEventStream(response);
   sendEvent(response, { candidates: [{ content: { role: 'model', parts: [part] }, finishReason: 'STOP', index: 0 }], usageMetadata, modelVersion: 'fake-model' });
   response.end();

@@ -3,10 +3,10 @@
  * named server-sent events that must end with `response.completed`.
  */
 import type { ServerResponse } from 'node:http';
-import { isAddedContext, sendEvent, startEventStream, type Reply, type Turn } from './reply';
+import { isAddedContext, offeredTool, sendEvent, startEventStream, type Reply, type Turn } from './reply';
 
 interface Item { type?: string; role?: string; content?: Array<{ type: string; text?: string }> | string; output?: unknown }
-interface Tool { type?: string; name?: string; function?: { name?: string }; parameters?: { properties?: Record<string, unknown> } }
+interface Tool { type?: string; name?: string; function?: { name?: string }; parameters?: { properties?: Record<string, unknown> }; tools?: Tool[] }
 interface Request { model?: string; input?: Item[]; tools?: Tool[] }
 
 let serial = 0;
@@ -44,6 +44,17 @@ function shellCall(body: Request, command: string): { name: string; arguments: s
   return { name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', command] }) };
 }
 
+/** A named tool, looked for among the plain tools and inside tool namespaces (Codex offers MCP servers as `mcp__<server>` namespaces). */
+function namedCall(body: Request, wanted: string, input: Record<string, unknown>): { name: string; namespace?: string; arguments: string } {
+  const args = JSON.stringify(input);
+  for (const tool of body.tools ?? []) {
+    if (tool.type !== 'namespace') continue;
+    const name = offeredTool((tool.tools ?? []).map((t) => t.name ?? ''), wanted);
+    if (name) return { name, namespace: tool.name, arguments: args };
+  }
+  return { name: offeredTool((body.tools ?? []).map((t) => t.name ?? t.function?.name ?? ''), wanted) ?? wanted, arguments: args };
+}
+
 export function answerOpenai(response: ServerResponse, body: Request, reply: Reply): void {
   const id = `resp_fake${++serial}`;
   const model = body.model ?? 'fake-model';
@@ -57,7 +68,8 @@ export function answerOpenai(response: ServerResponse, body: Request, reply: Rep
     sendEvent(response, { type: 'response.output_text.delta', item_id: itemId, output_index: 0, content_index: 0, delta: reply.text }, 'response.output_text.delta');
     item = { type: 'message', id: itemId, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply.text, annotations: [] }] };
   } else {
-    item = { type: 'function_call', id: `fc_fake${serial}`, call_id: `call_fake${serial}`, status: 'completed', ...shellCall(body, reply.command) };
+    const call = 'tool' in reply ? namedCall(body, reply.tool, reply.input) : shellCall(body, reply.command);
+    item = { type: 'function_call', id: `fc_fake${serial}`, call_id: `call_fake${serial}`, status: 'completed', ...call };
   }
   sendEvent(response, { type: 'response.output_item.done', output_index: 0, item }, 'response.output_item.done');
   sendEvent(response, { type: 'response.completed', response: { id, object: 'response', model, status: 'completed', output: [item], usage } }, 'response.completed');

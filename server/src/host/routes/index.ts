@@ -5,9 +5,11 @@
 import type { HostContext } from '../hostContext';
 import type { SessionRoutes } from './sessionRoutes';
 import { goalRoutes } from './goals';
+import { registerMcpRoutes } from './mcp';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
 export const ROUTES: readonly RegisterRoutes[] = [
   goalRoutes,
+  registerMcpRoutes,
 ];
