@@ -195,9 +195,10 @@ export class GoalTracker {
     if (this.endOf(record, state) === 'stop') this.stopWhenConnected(id);
   }
 
-  /** `on_met` (default stop) or `on_failed` (default keep) of the agent's goal entry. */
+  /** `on_met` (default stop) or `on_failed` (default keep) of the agent's goal entry; an agent with no goal entry is kept (nothing configured its end). */
   private endOf(record: AgentRecord, state: Decided): 'stop' | 'keep' {
     const entry = this.entryOf(record);
+    if (!entry) return 'keep';
     return (state === 'met' ? (entry?.on_met ?? 'stop') : (entry?.on_failed ?? 'keep')) as 'stop' | 'keep';
   }
 
