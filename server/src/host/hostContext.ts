@@ -11,6 +11,8 @@ import type { AgentLogReader } from './agentLogReader';
 import type { GoalTracker } from '../goals/goalTracker';
 import type { TemplateEngines } from '../templates/engines';
 import type { WorkspaceConfigs } from './workspaceConfigs';
+import type { NotifyDispatcher } from '../notify/dispatcher';
+import type { NotificationFeed } from '../notify/notificationFeed';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -20,6 +22,10 @@ export interface HostContext {
   bus: SupervisionBus;
   goals: GoalTracker;
   templates: TemplateEngines;
+  /** Routes supervision events to the configured notifiers. */
+  notify: NotifyDispatcher;
+  /** Notifications for clients that show them (the VS Code extension). */
+  notifications: NotificationFeed;
   clientToken: string;
   hostKey: string;
   log: Logger;

@@ -23,6 +23,10 @@ import { WorkspaceConfigs } from './workspaceConfigs';
 import { SupervisionBus } from '../supervisor/supervisionBus';
 import { GoalTracker } from '../goals/goalTracker';
 import { TemplateEngines } from '../templates/engines';
+import { NotifyDispatcher } from '../notify/dispatcher';
+import { NotificationFeed } from '../notify/notificationFeed';
+import { NotifiedStore } from '../notify/notifiedStore';
+import { LifecycleEvents } from '../supervisor/lifecycleEvents';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -76,6 +80,13 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const configs = new WorkspaceConfigs(paths, log, { checkTemplate });
     configs.start();
 
+    // Listening before the lifecycle catches up on the agents it already knows (their events are de-duplicated).
+    const notifications = new NotificationFeed();
+    const notify = new NotifyDispatcher({ bus, registry, configs, templates, store: new NotifiedStore(paths.notifiedState, log), feed: notifications, log });
+    notify.start();
+    const lifecycle = new LifecycleEvents({ registry, bus, queue, configs, log });
+    lifecycle.start();
+
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
     let stopping: Promise<void> | undefined;
@@ -89,6 +100,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           bus,
           goals,
           templates,
+          notify,
+          notifications,
           queue,
           configs,
           clientToken,
@@ -117,6 +130,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
 
     const stop = (): Promise<void> => {
       clearInterval(sweep);
+      lifecycle.stop();
+      notify.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

@@ -3,6 +3,7 @@
  * the core about itself. Each integration lives in its own folder here and is
  * listed once in `index.ts`; nothing in the core names a service.
  */
+import type { NotifierFactory } from '../notify/notifier';
 
 /** The config sections an integration can contribute entries to. */
 export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
@@ -30,4 +31,11 @@ export interface Integration {
    * the default starter file works as soon as it is written.
    */
   setupDefault?: boolean;
+  /**
+   * For a `notifiers` integration: makes the notifier for one configured entry.
+   * Absent: the type validates but sends nothing yet.
+   */
+  notifier?: NotifierFactory;
+  /** For a `notifiers` integration: the template its text is rendered with (default `core/notification`). */
+  notificationTemplate?: string;
 }
