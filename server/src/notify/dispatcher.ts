@@ -184,8 +184,8 @@ export class NotifyDispatcher {
       return result;
     }
     if (outcome.sent) {
-      this.deps.log.info(TAG, `${target.name} told of ${event.id}`);
       this.deps.store.noteSent(key, event.id);
+      this.deps.log.info(TAG, `${target.name} told of ${event.id}`);
       result.outcome = 'sent';
     } else {
       this.deps.log.debug(TAG, `${target.name} skipped ${event.id}: ${outcome.skipped}`);

@@ -2,6 +2,7 @@
 import { ResponseError } from 'vscode-jsonrpc';
 import { ErrorCode, Notify, SUPERVISION_EVENT_TYPES, type SupervisionEventType } from '../../protocol';
 import type { ShownNotification } from '../../protocol/notify';
+import { UserError } from '../../common/userError';
 import type { HostContext } from '../hostContext';
 import type { SessionRoutes } from './sessionRoutes';
 
@@ -33,7 +34,12 @@ export function registerNotifyRoutes(routes: SessionRoutes, ctx: HostContext): v
     }
     const workspace = params.workspace === undefined ? caller.workspace : workspaceParam(params.workspace);
     const agentId = params.agent ? ctx.registry.resolve(params.agent).id : undefined;
-    return ctx.notify.test(params.name, workspace, type, agentId);
+    try {
+      return await ctx.notify.test(params.name, workspace, type, agentId);
+    } catch (error) {
+      if (error instanceof UserError) throw new ResponseError(ErrorCode.InvalidParams, error.message);
+      throw error;
+    }
   });
 
   routes.onClose(unwatch);
