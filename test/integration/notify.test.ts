@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Attach, Host, Notify } from '../../server/src/protocol';
+import { Attach, Host, Notify, type AgentRecord } from '../../server/src/protocol';
 import type { NotifierInfo, ShownNotification } from '../../server/src/protocol/notify';
 import { CLI, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
@@ -76,8 +76,14 @@ describe('notifiers in the host', () => {
     // The host notes the send once the command has finished; kill it only after that (the mark itself was written before the command ran).
     await untilFile(path.join(sandbox.dir, 'logs', 'host.log'), (t) => t.includes(`log told of agent_exited:${first}`), 'the send to be noted');
 
+    const sleeper = await agentIn(sandbox, root, ['sleep', '300']);
+    const before = await new HostWatchScope(sandbox).until(sleeper, (r) => r.connected && r.state === 'working' && Boolean(r.stateSince), 'the sleeper to run');
+
     await sandbox.killHost();
     await sandbox.runOk(['list'], { cwd: root }); // starts the host again; it catches up on every agent it knows
+    const back = await new HostWatchScope(sandbox).until(sleeper, (r) => r.connected, 'the sleeper to re-register');
+    assert.equal(back.stateSince, before.stateSince, 'a state spell keeps its start across a host restart (it keys agent_waiting and agent_idle)');
+    await sandbox.runOk(['stop', '--force', sleeper]);
     const second = await agentIn(sandbox, root, ['sh', '-c', 'exit 4']);
     const text = await untilFile(log, (t) => t.includes(`agent_exited:${second}`), 'the second exit to be notified');
     assert.deepEqual(text.trim().split('\n'), [`agent_exited:${first} agent_exited`, `agent_exited:${second} agent_exited`]);
@@ -201,10 +207,10 @@ describe('notifiers in the host', () => {
 /** A HostWatch opened for one wait, then closed. */
 class HostWatchScope {
   constructor(private readonly sandbox: Sandbox) {}
-  async until(id: string, predicate: Parameters<HostWatch['until']>[1], what: string): Promise<void> {
+  async until(id: string, predicate: Parameters<HostWatch['until']>[1], what: string): Promise<AgentRecord> {
     const watch = await HostWatch.open(this.sandbox.dir);
     try {
-      await watch.until(id, predicate, what);
+      return await watch.until(id, predicate, what);
     } finally {
       watch.close();
     }

@@ -91,7 +91,9 @@ export class NotifyDispatcher {
   }
 
   /** Never throws: it runs inside whoever published the event. */
-  dispatch(event: SupervisionEvent): void {
+  dispatch(published: SupervisionEvent): void {
+    // An agent's or a stranger's words: no escape sequence may reach a person's terminal through any notifier.
+    const event = published.summary === null ? published : { ...published, summary: sanitizeUntrusted(published.summary) };
     try {
       const occurred = Date.parse(event.occurredAt);
       if (Number.isFinite(occurred) && occurred < this.now() - RETENTION_MS) {
@@ -203,7 +205,7 @@ export class NotifyDispatcher {
       text = this.render(workspace, DEFAULT_TEMPLATE, event, agent);
     } catch (error) {
       this.deps.log.warn(TAG, `could not render ${DEFAULT_TEMPLATE} for ${event.id}: ${(error as Error).message}`);
-      text = [event.type.replace(/_/g, ' '), event.summary ? sanitizeUntrusted(event.summary) : ''].filter(Boolean).join(': ');
+      text = [event.type.replace(/_/g, ' '), event.summary ?? ''].filter(Boolean).join(': ');
     }
     const shown: ShownNotification = { event, text, agent, actions: suggestedActions(event, agent) };
     feed.publish(shown);
@@ -218,8 +220,7 @@ export class NotifyDispatcher {
         id: event.id,
         url: event.url,
         occurredAt: event.occurredAt,
-        // An agent's or a stranger's words: no escape sequence may reach a person's terminal through a notifier.
-        summary: event.summary === null ? null : sanitizeUntrusted(event.summary),
+        summary: event.summary,
       }),
       details: untrustedObject(event.details),
     };
