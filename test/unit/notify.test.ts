@@ -211,6 +211,18 @@ describe('notify: de-duplication and failures', () => {
     assert.equal(second.sent.length, 1, 'another event still goes');
   });
 
+  it('what a host with no notifier state catches up on is marked, not sent (no flood on the first start)', () => {
+    const { sent, bus, agentId, dispatcher, feed, store } = harness({ n: { type: 'rec' } });
+    assert.equal(store.blank, true);
+    const shown: string[] = [];
+    feed.on('shown', (n) => shown.push(n.event.id));
+    dispatcher.seed(() => bus.publish('agent_exited', agentId, { agentId }));
+    bus.publish('agent_exited', agentId, { agentId });
+    assert.deepEqual([sent.length, shown.length], [0, 0]);
+    bus.publish('goal_met', agentId, { agentId });
+    assert.deepEqual([sent.length, shown], [1, ['goal_met:a1']]);
+  });
+
   it('events older than the marks are kept are dropped, so a forgotten mark cannot repeat one', () => {
     const { sent, bus, agentId } = harness({ n: { type: 'rec' } });
     bus.publish('agent_exited', agentId, { agentId, occurredAt: new Date(Date.now() - RETENTION_MS - 60_000).toISOString() });

@@ -82,10 +82,12 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
 
     // Listening before the lifecycle catches up on the agents it already knows (their events are de-duplicated).
     const notifications = new NotificationFeed();
-    const notify = new NotifyDispatcher({ bus, registry, configs, templates, store: new NotifiedStore(paths.notifiedState, log), feed: notifications, log });
+    const notified = new NotifiedStore(paths.notifiedState, log);
+    const notify = new NotifyDispatcher({ bus, registry, configs, templates, store: notified, feed: notifications, log });
     notify.start();
     const lifecycle = new LifecycleEvents({ registry, bus, queue, configs, log });
-    lifecycle.start();
+    if (notified.blank) notify.seed(() => lifecycle.start());
+    else lifecycle.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();

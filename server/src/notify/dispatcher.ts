@@ -71,6 +71,8 @@ export class NotifyDispatcher {
   /** Sends still running (tests and shutdown wait on them). */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly listener = (event: SupervisionEvent) => this.dispatch(event);
+  /** While set, events are marked as told and nothing is sent (see `seed`). */
+  private seeding = false;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.integrations = deps.integrations ?? INTEGRATIONS;
@@ -83,6 +85,22 @@ export class NotifyDispatcher {
 
   stop(): void {
     this.deps.bus.off('event', this.listener);
+  }
+
+  /**
+   * Runs `publishPast` (which publishes what already happened) with sending
+   * off: its events are only marked as told. For a host that starts with no
+   * notifier state (the first start of this version, or after a corrupt file
+   * was moved aside), so that every agent exit of the last month is not
+   * announced at once.
+   */
+  seed(publishPast: () => void): void {
+    this.seeding = true;
+    try {
+      publishPast();
+    } finally {
+      this.seeding = false;
+    }
   }
 
   /** Resolves when every send started so far has finished. */
@@ -103,8 +121,13 @@ export class NotifyDispatcher {
       }
       const agent = this.agentOf(event.agentId);
       const workspace = agent?.workspace ?? event.workspace ?? null;
-      this.toFeed(event, agent, workspace);
       const targets = this.targetsFor(event, agent, workspace);
+      if (this.seeding) {
+        this.deps.store.claim([FEED_NOTIFIER, ...targets.map((t) => notifierKey(t.workspace, t.name))], event.id);
+        this.deps.log.debug(TAG, `${event.id}: happened before notifier state was kept; marked, not sent`);
+        return;
+      }
+      this.toFeed(event, agent, workspace);
       if (!targets.length) return;
       const fresh = new Set(this.deps.store.claim(targets.map((t) => notifierKey(t.workspace, t.name)), event.id));
       for (const target of targets) {

@@ -43,6 +43,8 @@ export class NotifiedStore {
 
   private readonly now: () => number;
   private readonly maxMarks: number;
+  /** No usable state was found (a first start, or a corrupt file moved aside): nothing is known to have been told. */
+  readonly blank: boolean;
 
   constructor(private readonly file: string, private readonly log: Logger, options: { now?: () => number; maxMarks?: number } = {}) {
     this.now = options.now ?? Date.now;
@@ -53,6 +55,7 @@ export class NotifiedStore {
     if (loaded && typeof loaded.marks === 'object' && loaded.marks) {
       for (const [key, at] of Object.entries(loaded.marks)) if (typeof at === 'number') this.marks.set(key, at);
     }
+    this.blank = !loaded;
     if (loaded && typeof loaded.notifiers === 'object' && loaded.notifiers) {
       for (const [key, status] of Object.entries(loaded.notifiers)) this.notifiers.set(key, { ...emptyStatus(), ...status });
     }
