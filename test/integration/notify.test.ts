@@ -50,6 +50,19 @@ function untilFile(file: string, check: (text: string) => boolean, what: string)
   );
 }
 
+/** Shows one Claude-shaped screen (REAL-CLIS.md) and stays: `waiting` (a permission prompt) or `idle`. */
+const FAKE_CLAUDE = `import sys, time
+RULE = '\\u2500' * 50
+SCREENS = {
+  'waiting': ('\\u25cf Bash(rm -rf build)\\r\\n Do you want to proceed?\\r\\n \\u276f 1. Yes\\r\\n   2. No', ''),
+  'idle': ('\\u273b Worked for 2s', '  ? for shortcuts'),
+}
+body, footer = SCREENS[sys.argv[1]]
+sys.stdout.write('\\x1b[2J\\x1b[H' + body + '\\r\\n' + RULE + '\\r\\n\\u276f \\r\\n' + RULE + '\\r\\n' + footer)
+sys.stdout.flush()
+time.sleep(300)
+`;
+
 /** Starts a headless agent in `cwd` and gives its id. */
 async function agentIn(sandbox: Sandbox, cwd: string, command: string[], extra: string[] = []): Promise<string> {
   return (await sandbox.runOk(['agent', '--headless', ...extra, '--', ...command], { cwd })).trim();
@@ -143,6 +156,40 @@ describe('notifiers in the host', () => {
     await untilFile(userLog, (t) => t.includes(`agent_exited:${sneaky}`), "the user's notifier to hear of the untrusted workspace's agent");
     assert.equal(fs.existsSync(untrustedOut), false, "the untrusted workspace's command did not run");
     assert.deepEqual((await notifiers(sandbox, untrusted)).filter((n) => n.workspace === untrusted).map((n) => n.name), ['mine'], 'the held-back entry is not configured at all');
+  });
+
+  it('a waiting spell and a long idle spell are each notified once, also when the host restarts during them', async () => {
+    const log = path.join(sandbox.work, 'spells.log');
+    const root = makeWorkspace(
+      sandbox,
+      'spells',
+      `agents:\n  idle_notify_after: 1\nnotifiers:\n  log:\n    type: command\n    events: [agent_waiting, agent_idle, agent_exited]\n    command: printf '%s\\n' "$SUPERKICK_EVENT_ID" >> ${log}\n`,
+    );
+    fs.writeFileSync(path.join(root, 'fake_claude.py'), FAKE_CLAUDE);
+    await sandbox.runOk(['trust'], { cwd: root });
+    const waiting = await agentIn(sandbox, root, ['python3', 'fake_claude.py', 'waiting'], ['--driver', 'claude']);
+    const idle = await agentIn(sandbox, root, ['python3', 'fake_claude.py', 'idle'], ['--driver', 'claude']);
+    await untilFile(log, (t) => t.includes(`agent_waiting:${waiting}:`) && t.includes(`agent_idle:${idle}:`), 'the waiting and the idle spell to be notified');
+    const hostLog = path.join(sandbox.dir, 'logs', 'host.log');
+    await untilFile(hostLog, (t) => t.includes(`log told of agent_idle:${idle}:`) && t.includes(`log told of agent_waiting:${waiting}:`), 'both sends to be noted');
+
+    await sandbox.killHost();
+    await sandbox.runOk(['list'], { cwd: root });
+    const watch = await HostWatch.open(sandbox.dir);
+    try {
+      for (const id of [waiting, idle]) await watch.until(id, (r) => r.connected, 'to re-register with the restarted host');
+      // An event after the restart marks the point by which the old spells would have been notified again.
+      const failing = await agentIn(sandbox, root, ['sh', '-c', 'exit 7']);
+      const text = await untilFile(log, (t) => t.includes(`agent_exited:${failing}`), 'the later exit to be notified');
+      const lines = text.trim().split('\n');
+      assert.equal(lines.filter((l) => l.startsWith(`agent_waiting:${waiting}:`)).length, 1, text);
+      assert.equal(lines.filter((l) => l.startsWith(`agent_idle:${idle}:`)).length, 1, text);
+      assert.equal(lines.length, 3, text);
+    } finally {
+      watch.close();
+      await sandbox.runOk(['stop', '--force', waiting]);
+      await sandbox.runOk(['stop', '--force', idle]);
+    }
   });
 
   it('the terminal bell rings on attached terminals, and watching clients get each notification with its actions', async () => {
