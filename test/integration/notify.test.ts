@@ -238,6 +238,15 @@ describe('notifiers in the host', () => {
       const missing = await sandbox.run(['notifier', 'test', 'nope'], { cwd: root });
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /no notifier named "nope" in .*bell; notifiers: bell/);
+      for (const [args, message] of [
+        [['notifier', 'test', 'bell', '--event', 'coffee_break'], /option '--event <type>' argument 'coffee_break' is invalid\. Allowed choices are agent_started, agent_idle/],
+        [['notifier', 'test', 'bell', '--agent', 'nobody'], /no agent named nobody/],
+        [['notifier', 'list', '-w', path.join(root, 'missing')], /--workspace .*missing: no such folder/],
+      ] as const) {
+        const bad = await sandbox.run([...args], { cwd: root });
+        assert.equal(bad.code, 1, args.join(' '));
+        assert.match(bad.stderr, message);
+      }
       const skipped = await sandbox.runOk(['notifier', 'test', 'bell'], { cwd: root });
       assert.match(skipped, /bell did not send it: the event is about no agent/);
       const listed = await sandbox.runOk(['notifier', 'list'], { cwd: root });

@@ -268,13 +268,14 @@ describe('notify: de-duplication and failures', () => {
   });
 
   it('notifier test bypasses de-duplication and the events list', async () => {
-    const { sent, dispatcher } = harness({ only: { type: 'rec', events: ['goal_met'] } });
+    const { sent, dispatcher } = harness({ only: { type: 'rec', events: ['goal_met'] }, off: { type: 'rec', enabled: false } });
     const one = await dispatcher.test('only', '/ws', 'agent_waiting');
     const two = await dispatcher.test('only', '/ws', 'agent_waiting');
     assert.equal(one.outcome, 'sent');
     assert.equal(two.outcome, 'sent');
     assert.equal(sent.length, 2);
-    await assert.rejects(dispatcher.test('nope', '/ws'), /no notifier named "nope" in \/ws; notifiers: only/);
+    await assert.rejects(dispatcher.test('nope', '/ws'), /no notifier named "nope" in \/ws; notifiers: only, off/);
+    await assert.rejects(dispatcher.test('off', '/ws'), /notifier "off" is disabled \(enabled: false\); enable it to test it/);
   });
 
   it('the client feed gets each event once, with actions', () => {
