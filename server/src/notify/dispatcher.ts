@@ -34,8 +34,12 @@ import type { Notification, NotifierEntry, NotifierServices, SendOutcome } from 
 
 const TAG = 'notify';
 const DEFAULT_TEMPLATE = 'core/notification';
-/** The feed's de-duplication key; a configured notifier's key starts with its scope (a `/` path, or NUL for the user's), so none can clash. */
-const FEED_NOTIFIER = '\u0001clients';
+/**
+ * The mark that an event was dispatched at all (to the client feed and every notifier then
+ * configured). A configured notifier's key starts with its scope (a `/` path, or NUL for the
+ * user's), so none can clash with it.
+ */
+const DISPATCHED = '\u0001dispatched';
 
 export interface DispatcherDeps {
   bus: SupervisionBus;
@@ -122,14 +126,18 @@ export class NotifyDispatcher {
       const agent = this.agentOf(event.agentId);
       const workspace = agent?.workspace ?? event.workspace ?? null;
       const targets = this.targetsFor(event, agent, workspace);
+      // One write marks the event as dispatched and each target as told, before anything is sent.
+      const fresh = new Set(this.deps.store.claim([DISPATCHED, ...targets.map((t) => notifierKey(t.workspace, t.name))], event.id));
+      if (!fresh.has(DISPATCHED)) {
+        // Published again (a restarted host catching up): old news, also for a notifier added since.
+        this.deps.log.debug(TAG, `${event.id}: dispatched before`);
+        return;
+      }
       if (this.seeding) {
-        this.deps.store.claim([FEED_NOTIFIER, ...targets.map((t) => notifierKey(t.workspace, t.name))], event.id);
         this.deps.log.debug(TAG, `${event.id}: happened before notifier state was kept; marked, not sent`);
         return;
       }
       this.toFeed(event, agent, workspace);
-      if (!targets.length) return;
-      const fresh = new Set(this.deps.store.claim(targets.map((t) => notifierKey(t.workspace, t.name)), event.id));
       for (const target of targets) {
         if (!fresh.has(notifierKey(target.workspace, target.name))) {
           this.deps.log.debug(TAG, `${event.id}: ${target.name} was already told`);
@@ -222,7 +230,7 @@ export class NotifyDispatcher {
 
   private toFeed(event: SupervisionEvent, agent: AgentRecord | null, workspace: string | null): void {
     const feed = this.deps.feed;
-    if (!feed || !this.deps.store.claim([FEED_NOTIFIER], event.id).length) return;
+    if (!feed) return;
     let text: string;
     try {
       text = this.render(workspace, DEFAULT_TEMPLATE, event, agent);
