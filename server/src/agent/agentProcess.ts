@@ -56,6 +56,13 @@ export async function runAgentProcess(): Promise<void> {
   }
 
   let state: AgentState = 'starting';
+  /** When `state` began: the host keys notifications by episode, so it must survive a host restart. */
+  let stateSince = new Date().toISOString();
+  const setState = (next: AgentState) => {
+    if (next === state) return;
+    state = next;
+    stateSince = new Date().toISOString();
+  };
   // The current size: a viewer may attach (and size the agent) before the pty exists, which then starts at it.
   let cols = spec.cols;
   let rows = spec.rows;
@@ -75,12 +82,12 @@ export async function runAgentProcess(): Promise<void> {
       resume: () => pty?.resume(),
       state: (next) => {
         if (state === 'exited') return;
-        state = next;
+        setState(next);
         status();
       },
     },
   );
-  const status = () => link.status({ state, viewers: attach.viewerCount, recording: recorder?.file ?? null });
+  const status = () => link.status({ state, viewers: attach.viewerCount, recording: recorder?.file ?? null, stateSince });
   const attach = new AttachServer({
     socketPath: agentSocketPath(paths, id),
     token,
@@ -144,7 +151,7 @@ export async function runAgentProcess(): Promise<void> {
 
   const onExit = async (exit: PtyExit) => {
     clearTimeout(stopTimer);
-    state = 'exited';
+    setState('exited');
     const exitedAt = new Date().toISOString();
     log.info('agent', `program exited with code ${exit.exitCode}${exit.signal ? `, signal ${exit.signal}` : ''}`);
     const final = await screen.snapshot(scrollback);
@@ -171,10 +178,12 @@ export async function runAgentProcess(): Promise<void> {
         attachSocket: agentSocketPath(paths, id),
         recording: recorder?.file ?? null,
         createdAt,
+        stateSince,
       }),
       input: ({ text, submit, queued }) => typist.type(text, submit, queued),
       terminate: ({ force }) => terminate(force),
       record: async ({ stop, path: file }) => (stop ? { path: await stopRecording() } : (await startRecording(file), { path: file })),
+      bell: () => attach.bell(),
     },
     log,
   );
@@ -189,7 +198,7 @@ export async function runAgentProcess(): Promise<void> {
   }
   if (spec.record) await startRecording(path.join(paths.recordings, `${id}.cast`));
   // A driver that reads the screen says when the program is ready; any other program is working while it runs.
-  if (!readsScreenState(driver)) state = 'working';
+  if (!readsScreenState(driver)) setState('working');
   link.start();
   process.on('SIGTERM', () => terminate(false));
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.

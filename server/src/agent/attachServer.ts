@@ -55,6 +55,13 @@ export class AttachServer {
     for (const viewer of this.viewers) viewer.output(data);
   }
 
+  /** Rings the bell on every attached viewer (a notifier wants a person); the program and the screen model never see it. */
+  bell(): number {
+    let rung = 0;
+    for (const viewer of this.viewers) if (viewer.sendBell()) rung++;
+    return rung;
+  }
+
   /**
    * The program exited: tell every viewer, give them a while to take the rest
    * of the output, stop serving. A viewer that does not read cannot keep the

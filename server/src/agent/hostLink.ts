@@ -21,6 +21,8 @@ export interface HostLinkHandlers {
   input: (params: AgentLink.AgentInput.Params) => Promise<AgentLink.AgentInput.Result>;
   terminate: (params: AgentLink.AgentTerminate.Params) => void;
   record: (params: AgentLink.RecordOutput.Params) => Promise<AgentLink.RecordOutput.Result>;
+  /** Ring the bell on every attached viewer. */
+  bell: (params: AgentLink.RingBell.Params) => void;
 }
 
 export class HostLink {
@@ -83,6 +85,7 @@ export class HostLink {
     connection.onRequest(AgentLink.AgentInput.type, (params) => this.handlers.input(params));
     connection.onRequest(AgentLink.AgentTerminate.type, (params) => this.handlers.terminate(params));
     connection.onRequest(AgentLink.RecordOutput.type, (params) => this.handlers.record(params));
+    connection.onNotification(AgentLink.RingBell.type, (params) => this.handlers.bell(params ?? {}));
     connection.onClose(() => {
       if (this.connection === connection) {
         this.connection = undefined;

@@ -106,6 +106,17 @@ export class Viewer {
     this.burstAllowance = this.socket.writableLength;
   }
 
+  /**
+   * A Bell frame, after the output batched so far. A viewer still waiting
+   * for its snapshot gets it too: the bell is about now, not about the screen.
+   */
+  sendBell(): boolean {
+    if (this.phase === 'handshake' || this.phase === 'closed' || this.socket.destroyed) return false;
+    if (this.phase === 'live') this.flush();
+    this.send(Attach.encodeFrame(FrameType.Bell, Buffer.alloc(0)));
+    return true;
+  }
+
   sendExit(payload: Attach.ExitPayload): void {
     this.flush();
     this.send(Attach.encodeJsonFrame(FrameType.Exit, payload));

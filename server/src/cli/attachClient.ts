@@ -5,6 +5,7 @@
 import * as net from 'node:net';
 import { Attach } from '../protocol';
 import { findDetach } from './detachKey';
+import { BEL, BellGuard } from './bellGuard';
 
 const { FrameType } = Attach;
 
@@ -35,6 +36,7 @@ export function attachTerminal(options: AttachOptions): Promise<AttachOutcome> {
     const decoder = new Attach.FrameDecoder(Attach.MAX_AGENT_FRAME_BYTES, Attach.AGENT_FRAMES);
     let done = false;
     let drewSomething = false;
+    const bell = new BellGuard();
     const wasRaw = input.isTTY ? input.isRaw : false;
 
     const size = () => ({ cols: output.columns || 80, rows: output.rows || 24 });
@@ -95,10 +97,15 @@ export function attachTerminal(options: AttachOptions): Promise<AttachOutcome> {
         case FrameType.Snapshot:
           drewSomething = true;
           write(RESET + Attach.decodeSnapshot(frame.payload).data);
+          if (bell.redrawn()) write(BEL);
           return false;
         case FrameType.Output:
           drewSomething = true;
           write(frame.payload);
+          if (bell.output(frame.payload)) write(BEL);
+          return false;
+        case FrameType.Bell:
+          if (bell.ring()) write(BEL);
           return false;
         case FrameType.Exit: {
           const exit = JSON.parse(frame.payload.toString('utf8')) as Attach.ExitPayload;

@@ -14,6 +14,7 @@ import { registerGoal } from './commands/goal';
 import { registerDemo } from './commands/demo';
 import { registerMcp } from './commands/mcp';
 import { registerQuestions } from './commands/questions';
+import { registerNotifier } from './commands/notifier';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -33,6 +34,7 @@ registerGoal(program);
 registerDemo(program);
 registerMcp(program);
 registerQuestions(program);
+registerNotifier(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

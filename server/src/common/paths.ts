@@ -37,6 +37,8 @@ export interface SuperkickPaths {
   teams: string;
   /** Private per-agent folders (0700): the files that hand the agent's CLI the MCP server. */
   agentFiles: string;
+  /** Which notifier was told which event (de-duplication across restarts), and each notifier's last send. */
+  notifiedState: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -69,6 +71,7 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     questionsState: path.join(state, 'questions.json'),
     teams: path.join(state, 'teams'),
     agentFiles: path.join(state, 'agents'),
+    notifiedState: path.join(state, 'notified.json'),
   };
 }
 

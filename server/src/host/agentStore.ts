@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger';
 export type StoredAgent = Pick<
   AgentRecord,
   'id' | 'state' | 'pid' | 'childPid' | 'createdAt' | 'exitedAt' | 'exitCode' | 'signal' | 'attachSocket' | 'recording'
-> & { spec: AgentSpec; goal?: GoalStatus | null; hold?: AgentHold | null; budgetRaisedUsd?: number; progress?: Mcp.AgentProgress | null };
+> & { spec: AgentSpec; goal?: GoalStatus | null; hold?: AgentHold | null; budgetRaisedUsd?: number; progress?: Mcp.AgentProgress | null; stateSince?: string | null };
 
 interface StoreFile {
   version: 1;

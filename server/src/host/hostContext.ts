@@ -13,6 +13,8 @@ import type { TemplateEngines } from '../templates/engines';
 import type { WorkspaceConfigs } from './workspaceConfigs';
 import type { QuestionStore } from '../supervisor/questionStore';
 import type { TeamStore } from '../team/teamStore';
+import type { NotifyDispatcher } from '../notify/dispatcher';
+import type { NotificationFeed } from '../notify/notificationFeed';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -24,6 +26,10 @@ export interface HostContext {
   templates: TemplateEngines;
   questions: QuestionStore;
   teams: TeamStore;
+  /** Routes supervision events to the configured notifiers. */
+  notify: NotifyDispatcher;
+  /** Notifications for clients that show them (the VS Code extension). */
+  notifications: NotificationFeed;
   clientToken: string;
   hostKey: string;
   log: Logger;

@@ -28,6 +28,10 @@ import { goalConfigOf } from '../goals/goalConfig';
 import { TemplateEngines } from '../templates/engines';
 import { QuestionStore } from '../supervisor/questionStore';
 import { TeamStore } from '../team/teamStore';
+import { NotifyDispatcher } from '../notify/dispatcher';
+import { NotificationFeed } from '../notify/notificationFeed';
+import { NotifiedStore } from '../notify/notifiedStore';
+import { LifecycleEvents } from '../supervisor/lifecycleEvents';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -86,6 +90,16 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const configs = new WorkspaceConfigs(paths, log, { checkTemplate });
     configs.start();
     const goals = new GoalTracker(registry, bus, (workspace) => goalConfigOf(configs, workspace), log);
+
+    // Listening before the lifecycle catches up on the agents it already knows (their events are de-duplicated).
+    const notifications = new NotificationFeed();
+    const notified = new NotifiedStore(paths.notifiedState, log);
+    const notify = new NotifyDispatcher({ bus, registry, configs, templates, store: notified, feed: notifications, log });
+    notify.start();
+    const lifecycle = new LifecycleEvents({ registry, bus, queue, configs, log });
+    if (notified.blank) notify.seed(() => lifecycle.start());
+    else lifecycle.start();
+    // After the notifiers listen: goals decided while the host was away (an agent exited) are told.
     goals.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
@@ -103,6 +117,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           templates,
           questions,
           teams,
+          notify,
+          notifications,
           queue,
           configs,
           clientToken,
@@ -132,6 +148,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const stop = (): Promise<void> => {
       clearInterval(sweep);
       goals.close();
+      lifecycle.stop();
+      notify.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

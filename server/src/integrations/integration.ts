@@ -3,6 +3,7 @@
  * the core about itself. Each integration lives in its own folder here and is
  * listed once in `index.ts`; nothing in the core names a service.
  */
+import type { NotifierFactory } from '../notify/notifier';
 
 import type { GoalKind } from '../goals/goalKind';
 
@@ -34,4 +35,11 @@ export interface Integration {
   setupDefault?: boolean;
   /** For a `goals` entry: how it decides (see goals/goalKind.ts). */
   goal?: GoalKind;
+  /**
+   * For a `notifiers` integration: makes the notifier for one configured entry.
+   * Absent: the type validates but sends nothing yet.
+   */
+  notifier?: NotifierFactory;
+  /** For a `notifiers` integration: the template its text is rendered with (default `core/notification`). */
+  notificationTemplate?: string;
 }

@@ -18,6 +18,8 @@ export namespace RegisterAgent {
     attachSocket: string;
     recording: string | null;
     createdAt: string;
+    /** When it entered `state` (ISO); a restarted host learns from it how long an episode has lasted. */
+    stateSince?: string;
   }
   export const type = new RequestType<Params, void, void>(method);
 }
@@ -25,7 +27,7 @@ export namespace RegisterAgent {
 /** Agent process → host. Its state, viewer count or recording changed. */
 export namespace AgentStatus {
   export const method = 'superkick/agent/status' as const;
-  export interface Params { state: AgentState; viewers: number; recording: string | null; }
+  export interface Params { state: AgentState; viewers: number; recording: string | null; stateSince?: string; }
   export const type = new NotificationType<Params>(method);
 }
 
@@ -64,4 +66,15 @@ export namespace RecordOutput {
   export interface Params { stop: boolean; path: string; }
   export interface Result { path: string | null; }
   export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → agent process. Ring the bell (a notifier wants a person's attention):
+ * every attached viewer gets a Bell frame. The program's pty and the screen
+ * model are not touched, so the bell is never part of the agent's output.
+ */
+export namespace RingBell {
+  export const method = 'superkick/agent/bell' as const;
+  export interface Params { reason?: string; }
+  export const type = new NotificationType<Params>(method);
 }

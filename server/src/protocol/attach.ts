@@ -27,6 +27,12 @@ export enum FrameType {
   Exit = 18,
   /** Agent → viewer. JSON {@link ErrorPayload}; the agent closes the socket after it. */
   Error = 19,
+  /**
+   * Agent → viewer. Empty payload. Ring the terminal bell: a notifier wants a person's attention.
+   * Not program output: a viewer writes BEL to its own terminal where that is safe (never inside an
+   * escape sequence the program's output left open), or shows it its own way.
+   */
+  Bell = 20,
 }
 
 export interface HelloPayload {
@@ -140,4 +146,4 @@ export class FrameDecoder {
 }
 
 export const VIEWER_FRAMES: ReadonlySet<FrameType> = new Set([FrameType.Hello, FrameType.Input, FrameType.Resize, FrameType.Detach]);
-export const AGENT_FRAMES: ReadonlySet<FrameType> = new Set([FrameType.Snapshot, FrameType.Output, FrameType.Exit, FrameType.Error]);
+export const AGENT_FRAMES: ReadonlySet<FrameType> = new Set([FrameType.Snapshot, FrameType.Output, FrameType.Exit, FrameType.Error, FrameType.Bell]);

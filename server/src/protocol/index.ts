@@ -7,3 +7,4 @@ export * as Language from './language';
 export * as Goals from './goals';
 export * as Budget from './budget';
 export * as Mcp from './mcp';
+export * as Notify from './notify';

@@ -78,6 +78,8 @@ export interface AgentRecord {
   args: string[];
   cwd: string;
   state: AgentState;
+  /** ISO timestamp: when it entered its current state (as the agent process saw it, so it survives a host restart). */
+  stateSince?: string | null;
   /** Pid of the agent process (not of the child in its pty). */
   pid: number | null;
   /** Pid of the program in the pty. */

@@ -94,6 +94,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       id,
       spec: { ...spec, name: this.uniqueName(spec.name) },
       state: 'starting',
+      stateSince: new Date().toISOString(),
       pid: null,
       childPid: null,
       createdAt: new Date().toISOString(),
@@ -112,6 +113,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     const existing = this.store.get(params.id);
     const fields = {
       state: params.state,
+      stateSince: params.stateSince ?? sinceFor(existing, params.state),
       pid: params.pid,
       childPid: params.childPid,
       attachSocket: params.attachSocket,
@@ -133,7 +135,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     if (link) link.viewers = params.viewers;
     // Exit is reported only by AgentExited, which carries the exit code.
     if (params.state === 'exited') this.store.update(id, { recording: params.recording });
-    else this.store.update(id, { state: params.state, recording: params.recording });
+    else this.store.update(id, { state: params.state, stateSince: params.stateSince ?? sinceFor(this.store.get(id), params.state), recording: params.recording });
     this.emitChanged(id);
   }
 
@@ -232,7 +234,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     } catch (error) {
       this.log.error('host.registry', `could not keep the final screen of ${id}: ${(error as Error).message}`);
     }
-    this.store.update(id, { state: 'exited', exitCode: exit.exitCode, signal: exit.signal, exitedAt: exit.exitedAt, recording: null });
+    this.store.update(id, { state: 'exited', stateSince: exit.exitedAt, exitCode: exit.exitCode, signal: exit.signal, exitedAt: exit.exitedAt, recording: null });
     fs.rmSync(path.join(this.paths.exits, `${id}.json`), { force: true });
     this.log.info('host.registry', `agent ${id} exited with code ${exit.exitCode}${exit.signal ? ` (signal ${exit.signal})` : ''}`);
     this.emitChanged(id);
@@ -259,6 +261,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       args: agent.spec.args,
       cwd: agent.spec.cwd,
       state: agent.state as AgentState,
+      stateSince: agent.stateSince ?? null,
       pid: agent.pid,
       childPid: agent.childPid,
       createdAt: agent.createdAt,
@@ -294,6 +297,11 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     if (!taken.has(base)) return base;
     for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }
+}
+
+/** When a state reported without its start began: unchanged, it goes on; changed, it begins now. */
+function sinceFor(agent: StoredAgent | undefined, state: AgentState): string {
+  return agent && agent.state === state && agent.stateSince ? agent.stateSince : new Date().toISOString();
 }
 
 function noSuchAgent(name: string, known: StoredAgent[]): ResponseError<void> {

@@ -16,7 +16,7 @@ export function shortPath(file: string, workspace: string | null, cwd = process.
   return path.relative(cwd, file) || file;
 }
 
-function workspaceOption(dir: string | undefined): string | undefined {
+export function workspaceOption(dir: string | undefined): string | undefined {
   if (dir === undefined) return undefined;
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`--workspace ${dir}: no such folder`);
   return findWorkspaceRoot(dir);

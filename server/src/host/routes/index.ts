@@ -6,10 +6,12 @@ import type { HostContext } from '../hostContext';
 import type { SessionRoutes } from './sessionRoutes';
 import { goalRoutes } from './goals';
 import { registerMcpRoutes } from './mcp';
+import { registerNotifyRoutes } from './notify';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
 export const ROUTES: readonly RegisterRoutes[] = [
   goalRoutes,
   registerMcpRoutes,
+  registerNotifyRoutes,
 ];

@@ -1,6 +1,7 @@
 /** Plain commands: a goal met when a command exits 0, a notifier that runs a command per event. */
 import type { Integration } from '../integration';
 import { commandGoalKind } from './commandGoal';
+import { commandNotifierFactory } from './notifier';
 
 export const commandGoal: Integration = {
   type: 'command',
@@ -29,19 +30,29 @@ export const commandGoal: Integration = {
 export const commandNotifier: Integration = {
   type: 'command',
   section: 'notifiers',
-  summary: 'Runs a command for each event, with the rendered text on its standard input and the event in SUPERKICK_EVENT_* variables.',
+  summary: 'Runs a command for each event, with the rendered text on its standard input and the event in SUPERKICK_* variables.',
   runsCommands: true,
+  notifier: commandNotifierFactory,
   configSchema: {
     type: 'object',
     properties: {
-      command: { description: 'The command, run with `sh -c`; the notification text is on its standard input.', type: 'string', minLength: 1 },
-      timeout: { description: 'Seconds after which it is killed (default 30).', type: 'integer', minimum: 1 },
+      command: {
+        description:
+          'The command, run with `sh -c` in the workspace folder. The notification text is on its standard input; the event is in SUPERKICK_EVENT_TYPE, SUPERKICK_EVENT_ID, SUPERKICK_EVENT_SUMMARY, SUPERKICK_EVENT_URL, SUPERKICK_EVENT_JSON, SUPERKICK_AGENT_ID, SUPERKICK_AGENT_NAME, SUPERKICK_WORKSPACE, SUPERKICK_NOTIFIER and SUPERKICK_NOTIFICATION_TEXT. Event fields never become part of the command itself: quote the variables ("$SUPERKICK_AGENT_NAME") and their contents are never run.',
+        type: 'string',
+        minLength: 1,
+        // Marked on the key too: a workspace that only sets `command:` on the user's own notifier of this name must wait for trust as well.
+        'x-superkick-runs-commands': true,
+      },
+      timeout: { description: 'Seconds after which it is stopped, with everything it started (default 30); a timeout counts as a failed send.', type: 'integer', minimum: 1 },
+      stdin: { description: 'What goes to its standard input: `text` (the rendered notification, the default) or `json` (the event as JSON, with `text` and `agent`).', enum: ['text', 'json'] },
     },
     required: ['command'],
   },
   setupSnippet: `desktop:
   type: command
-  command: notify-send Superkick "$(cat)"
-  # events: [agent_waiting, goal_met, goal_failed]
+  command: notify-send Superkick "$(cat)"   # the text arrives on stdin
+  # events: [agent_waiting, question_asked, goal_met, goal_failed, budget_exceeded]
+  # timeout: 30
 `,
 };
