@@ -95,7 +95,8 @@ export class ConfigLoader {
     if (hasErrors(diagnostics)) return failed(diagnostics, files, true);
 
     const workspace = layers.find((layer) => layer.kind === 'workspace');
-    const commands = workspace ? commandEntries(workspace.written, this.commandPatterns) : [];
+    const beneath = mergeLayers(layers.filter((layer) => layer.kind !== 'workspace'), (layer) => layer.value);
+    const commands = workspace ? commandEntries(workspace.written, this.commandPatterns, beneath as Record<string, unknown>) : [];
     const held = heldBack(commands, input.trust);
     const heldEntries = commands.filter((entry) => held.some((h) => h.pointer === entry.pointer));
     const config = mergeLayers(layers, (layer) => (layer.kind === 'workspace' ? withoutHeldBack(layer.value, heldEntries) : layer.value));

@@ -34,8 +34,13 @@ export interface HeldBack {
   reason: string;
 }
 
-/** Every part of `written` (a workspace layer's data) that would run commands. */
-export function commandEntries(written: Record<string, unknown>, patterns: readonly string[][]): CommandEntry[] {
+/**
+ * Every part of `written` (a workspace layer's data) that would run commands.
+ * `under` is what the layers beneath give (the user's file): a workspace entry
+ * without a `type:` of its own merges onto theirs, so it runs what their type
+ * runs, and a changed key there must wait for trust as much as a new entry.
+ */
+export function commandEntries(written: Record<string, unknown>, patterns: readonly string[][], under: Record<string, unknown> = {}): CommandEntry[] {
   const reasons = new Map<string, { segments: string[]; reasons: string[] }>();
   const add = (segments: string[], reason: string) => {
     const pointer = toPointer(segments);
@@ -47,7 +52,9 @@ export function commandEntries(written: Record<string, unknown>, patterns: reado
     const entries = written[section];
     if (!isPlainObject(entries)) continue;
     for (const [name, entry] of Object.entries(entries)) {
-      const type = isPlainObject(entry) && typeof entry.type === 'string' ? entry.type : undefined;
+      const beneath = valueAt(under, [section, name]);
+      const typeOf = (value: unknown) => (isPlainObject(value) && typeof value.type === 'string' ? value.type : undefined);
+      const type = typeOf(entry) ?? typeOf(beneath);
       if (type && integrationFor(section, type)?.runsCommands) add([section, name], `a "${type}" ${ENTRY_NOUN[section]} runs commands`);
     }
   }
