@@ -67,6 +67,7 @@ const record: AgentRecord = {
   workspace: '/src/app',
   assignment: {},
   goal: null,
+  cost: null,
 };
 const agent = agentDrop(record, { branch: 'fix/np-1', repository: 'acme/app' });
 const alert = { name: 'High error rate', url: 'https://app.datadoghq.com/monitors/1', status: 'Alert', previous_status: 'Warn', alert_type: 'metric alert', priority: 2, tags: ['service:web', 'env:prod'], message: 'Check the DB pool.\n@oncall', query: 'avg(last_5m):sum:errors{*} > 10' };

@@ -23,6 +23,8 @@ import { Typist } from './typist';
 import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
+import { usageLaunch } from '../cost/usageLaunch';
+import { UsageWatcher } from '../cost/usageWatcher';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -64,6 +66,7 @@ export async function runAgentProcess(): Promise<void> {
   const scrollback = Math.min(spec.history, SCREEN_SCROLLBACK_LIMIT);
 
   const driver = driverNamed(spec.driver);
+  const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: childEnv, startedAt: Date.now() });
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {
@@ -147,6 +150,7 @@ export async function runAgentProcess(): Promise<void> {
     const final = await screen.snapshot(scrollback);
     await attach.finish({ exitCode: exit.exitCode, signal: exit.signal });
     await Promise.all([outputLog.close(), stopRecording()]);
+    await usageWatcher?.finish();
     const report: AgentLink.AgentExited.Params = { exitCode: exit.exitCode, signal: exit.signal, finalScreen: final.data, exitedAt };
     if (!(await link.exited(report))) writeExitFile(paths.exits, id, report);
     link.close();
@@ -172,13 +176,15 @@ export async function runAgentProcess(): Promise<void> {
       input: ({ text, submit, queued }) => typist.type(text, submit, queued),
       terminate: ({ force }) => terminate(force),
       record: async ({ stop, path: file }) => (stop ? { path: await stopRecording() } : (await startRecording(file), { path: file })),
+      registered: () => usageWatcher?.reconnected(),
     },
     log,
   );
+  const usageWatcher = usage.reader ? new UsageWatcher(usage.reader, (params) => link.reportUsage(params), log) : undefined;
 
   try {
     await attach.listen();
-    pty = new PtySession({ file, args: spec.args, cwd: spec.cwd, env: { ...childEnv, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
+    pty = new PtySession({ file, args: usage.args, cwd: spec.cwd, env: { ...childEnv, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
   } catch (error) {
     signalReady({ ok: false, error: `could not start ${spec.command}: ${(error as Error).message}`, exitCode: 1 });
     process.exit(1);
@@ -187,6 +193,7 @@ export async function runAgentProcess(): Promise<void> {
   // A driver that reads the screen says when the program is ready; any other program is working while it runs.
   if (!readsScreenState(driver)) state = 'working';
   link.start();
+  usageWatcher?.start();
   process.on('SIGTERM', () => terminate(false));
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.
   signalReady({ ok: true, pid: process.pid, socket: agentSocketPath(paths, id) });

@@ -18,6 +18,8 @@ export interface SuperkickPaths {
   hostKey: string;
   state: string;
   agentsState: string;
+  /** The cost ledger (cost/costLedger.ts). */
+  costState: string;
   queues: string;
   exits: string;
   screens: string;
@@ -50,6 +52,7 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     hostKey: path.join(auth, 'host.key'),
     state,
     agentsState: path.join(state, 'agents.json'),
+    costState: path.join(state, 'cost.json'),
     queues: path.join(state, 'queues.json'),
     exits: path.join(state, 'exits'),
     screens: path.join(state, 'screens'),

@@ -15,7 +15,7 @@ export const codex: DriverProfile = {
   idleSettleMs: 150,
   enterDelayMs: 120,
   mcp: 'codex-config-flags',
-  usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
+  usage: 'codex-rollout',
   observedVersion: '0.169',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @openai/codex 0.169 against a fake model server' },
 };

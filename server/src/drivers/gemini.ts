@@ -12,7 +12,7 @@ export const gemini: DriverProfile = {
   idleSettleMs: 150,
   enterDelayMs: 150,
   mcp: 'gemini-system-settings',
-  usage: 'its screen (/stats) only; no session file with token counts',
+  usage: 'gemini-chat',
   observedVersion: '0.61',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @google/gemini-cli 0.61 against a fake model server' },
 };

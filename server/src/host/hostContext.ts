@@ -11,6 +11,7 @@ import type { AgentLogReader } from './agentLogReader';
 import type { GoalTracker } from '../goals/goalTracker';
 import type { TemplateEngines } from '../templates/engines';
 import type { WorkspaceConfigs } from './workspaceConfigs';
+import type { CostLedger } from '../cost/costLedger';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -20,6 +21,8 @@ export interface HostContext {
   bus: SupervisionBus;
   goals: GoalTracker;
   templates: TemplateEngines;
+  /** What each agent has cost, per day and per spawner (cost/costLedger.ts); budgets subscribe to its `changed`. */
+  cost: CostLedger;
   clientToken: string;
   hostKey: string;
   log: Logger;

@@ -23,6 +23,7 @@ import { WorkspaceConfigs } from './workspaceConfigs';
 import { SupervisionBus } from '../supervisor/supervisionBus';
 import { GoalTracker } from '../goals/goalTracker';
 import { TemplateEngines } from '../templates/engines';
+import { startCostLedger } from '../cost/hostCost';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -75,6 +76,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     // Template strings are parsed at load, so a Liquid syntax error is a config error with a position.
     const configs = new WorkspaceConfigs(paths, log, { checkTemplate });
     configs.start();
+    const cost = startCostLedger(paths, configs, registry, log);
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -89,6 +91,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           bus,
           goals,
           templates,
+          cost,
           queue,
           configs,
           clientToken,

@@ -87,6 +87,8 @@ export interface AgentRecord {
   workspace: string | null;
   assignment: AgentAssignment;
   goal: GoalStatus | null;
+  /** What the agent has cost so far, from its CLI's own usage records; null when its CLI exposes none (unknown, never zero). */
+  cost: import('./cost').CostTotals | null;
 }
 
 /** Where outside (untrusted) text came from; shown to the agent with the text. */

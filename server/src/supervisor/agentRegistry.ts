@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type GoalStatus } from '../protocol';
+import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type Cost, type GoalStatus } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
@@ -30,6 +30,8 @@ export interface AgentsChangedEvent { record: AgentRecord; removed?: boolean }
 
 export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent]; exited: [string] }> {
   private readonly links = new Map<string, LiveLink>();
+  /** An agent's cost for its record (the host's cost ledger); null: unknown. */
+  costOf: (id: string) => Cost.CostTotals | null = () => null;
 
   constructor(private readonly store: AgentStore, private readonly paths: SuperkickPaths, private readonly log: Logger) {
     super();
@@ -167,6 +169,11 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     this.emitChanged(id);
   }
 
+  /** Announces an agent's record again (its cost changed). */
+  refresh(id: string): void {
+    this.emitChanged(id);
+  }
+
   finalScreen(id: string): string | null {
     try {
       return fs.readFileSync(this.screenFile(id), 'utf8');
@@ -248,6 +255,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       workspace: agent.spec.workspace ?? null,
       assignment: agent.spec.assignment ?? {},
       goal: agent.goal ?? null,
+      cost: this.costOf(agent.id),
     };
   }
 
