@@ -13,6 +13,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
+import { TestViewer } from '../helpers/testViewer';
+import { ViewerScreen } from '../helpers/viewerScreen';
+import { driverNamed } from '../../server/src/drivers';
+import { compilePatterns, detectState } from '../../server/src/drivers/detectState';
+import { Host } from '../../server/src/protocol';
 import { IN_LOOPBACK_NAMESPACE, runInLoopbackNamespace } from '../helpers/loopbackNamespace';
 import { realCliBin, realCliEnvironment } from '../helpers/realClis';
 import { FakeModelServer } from '../fakes/models/fakeModelServer';
@@ -96,11 +101,20 @@ if (!IN_LOOPBACK_NAMESPACE) {
     for (const { program, vendor, args, perAnswer } of CLIS) {
       it(`${program}: after one turn its record shows the tokens the model reported and their price`, async () => {
         const id = await sandbox.startAgent([program, ...args], ['--name', `${program}-cost`], { env });
+        // As in realCliLoop.test.ts: a viewer sizes the agent, and the prompt goes in once its screen reads as idle
+        // (Gemini CLI typed into at its first idle frame, at the default size, has been seen to drop the Enter).
+        const resolved = await watch.connection.sendRequest(Host.ResolveAgent.type, { agent: id });
+        const viewer = await TestViewer.connect(resolved.record.attachSocket!, resolved.attachToken!, { cols: 120, rows: 40 });
+        const screen = new ViewerScreen(viewer, 120, 40);
+        const patterns = compilePatterns(driverNamed(program).states);
         await watch.until(id, (r) => r.state === 'idle', 'idle after start-up', CLI_DEADLINE_MS);
+        await screen.until((text) => detectState(text, patterns) === 'idle', 'an idle screen', CLI_DEADLINE_MS);
         const from = fake.turns.length;
         await sandbox.runOk(['inject', id, `Cost-${program} please answer.`], { env });
         await fake.turn(vendor, (t) => t.userText.includes(`Cost-${program}`), 'the prompt', from);
         const record = await watch.until(id, (r) => (r.cost?.outputTokens ?? 0) > 0, 'the usage of the turn on the record', CLI_DEADLINE_MS);
+        screen.close();
+        viewer.close();
         if (process.env.SUPERKICK_RECORD_USAGE === '1') recordSessionFiles(program, home, sandbox.work);
         const cost = record.cost!;
         // Side requests (titles, routing) may or may not be in the CLI's records: count whole answers.
