@@ -15,6 +15,7 @@ import { ClaudeUsageReader, claudeProjectSlug } from '../../server/src/cost/clau
 import { CodexUsageReader } from '../../server/src/cost/codexUsage';
 import { GeminiUsageReader } from '../../server/src/cost/geminiUsage';
 import { usageLaunch } from '../../server/src/cost/usageLaunch';
+import { UsageClaims } from '../../server/src/cost/usageClaims';
 import { driverNamed } from '../../server/src/drivers';
 import type { UsageReader } from '../../server/src/cost/usageReader';
 
@@ -97,6 +98,31 @@ describe('usage readers on recorded session files', () => {
     growAndPoll(reader, path.join(dayDir, CODEX_FILE), lines, usageLine, once);
     fs.appendFileSync(path.join(dayDir, CODEX_FILE), `${lines[usageLine].replace(/"response_id":"[^"]+"/, '"response_id":"resp_next"')}\n`);
     assert.deepEqual(reader.poll(), doubled(once));
+  });
+
+  it('Codex: two agents in the same cwd each read a session of their own', () => {
+    const codexHome = tempHome();
+    const lines = fixtureLines('codex', CODEX_FILE);
+    const meta = JSON.parse(lines[0]) as { payload: { timestamp: string } };
+    const startedAt = Date.parse(meta.payload.timestamp) - 500;
+    const dayDir = path.join(codexHome, 'sessions', '2026', '11', '24');
+    fs.mkdirSync(dayDir, { recursive: true });
+    // The second session started a second later and used a different response id.
+    const later = lines.map((line) => line.replace(meta.payload.timestamp, new Date(Date.parse(meta.payload.timestamp) + 1000).toISOString()).replace(/"response_id":"[^"]+"/, '"response_id":"resp_other"'));
+    fs.writeFileSync(path.join(dayDir, CODEX_FILE), `${lines.join('\n')}\n`);
+    fs.writeFileSync(path.join(dayDir, 'rollout-2026-11-24T19-53-27-second.jsonl'), `${later.join('\n')}\n`);
+    const claimsDir = path.join(codexHome, 'claims');
+    const first = new UsageClaims(claimsDir, 'agent-1');
+    const second = new UsageClaims(claimsDir, 'agent-2');
+    const readerA = new CodexUsageReader({ codexHome, cwd: '/project', startedAt, claim: (file) => first.claim(file) });
+    const readerB = new CodexUsageReader({ codexHome, cwd: '/project', startedAt, claim: (file) => second.claim(file) });
+    readerA.poll();
+    readerB.poll();
+    assert.equal(readerA.source, path.join(dayDir, CODEX_FILE), 'the earliest session to the first to claim');
+    assert.equal(readerB.source, path.join(dayDir, 'rollout-2026-11-24T19-53-27-second.jsonl'), 'the other to the second');
+    assert.equal(first.claim(readerA.source!), true, 'a claim is kept by its agent');
+    first.release();
+    assert.equal(fs.readdirSync(claimsDir).length, 1, 'released at exit; the other agent still holds its own');
   });
 
   it('Codex: falls back to the running totals of token_count events when there are no per-response records', () => {

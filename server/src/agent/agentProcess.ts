@@ -25,6 +25,7 @@ import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
 import { usageLaunch } from '../cost/usageLaunch';
 import { UsageWatcher } from '../cost/usageWatcher';
+import { UsageClaims } from '../cost/usageClaims';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -66,7 +67,8 @@ export async function runAgentProcess(): Promise<void> {
   const scrollback = Math.min(spec.history, SCREEN_SCROLLBACK_LIMIT);
 
   const driver = driverNamed(spec.driver);
-  const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: childEnv, startedAt: Date.now() });
+  const usageClaims = new UsageClaims(paths.usageClaims, id);
+  const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: childEnv, startedAt: Date.now(), claim: (file) => usageClaims.claim(file) });
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {
@@ -151,6 +153,7 @@ export async function runAgentProcess(): Promise<void> {
     await attach.finish({ exitCode: exit.exitCode, signal: exit.signal });
     await Promise.all([outputLog.close(), stopRecording()]);
     await usageWatcher?.finish();
+    usageClaims.release();
     const report: AgentLink.AgentExited.Params = { exitCode: exit.exitCode, signal: exit.signal, finalScreen: final.data, exitedAt };
     if (!(await link.exited(report))) writeExitFile(paths.exits, id, report);
     link.close();

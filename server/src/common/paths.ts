@@ -20,6 +20,8 @@ export interface SuperkickPaths {
   agentsState: string;
   /** The cost ledger (cost/costLedger.ts). */
   costState: string;
+  /** Which agent reads which CLI session file (cost/usageClaims.ts). */
+  usageClaims: string;
   queues: string;
   exits: string;
   screens: string;
@@ -53,6 +55,7 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     state,
     agentsState: path.join(state, 'agents.json'),
     costState: path.join(state, 'cost.json'),
+    usageClaims: path.join(state, 'usage-claims'),
     queues: path.join(state, 'queues.json'),
     exits: path.join(state, 'exits'),
     screens: path.join(state, 'screens'),

@@ -10,9 +10,10 @@
  *
  * Which session is this agent's: Codex has no option to name its session, so
  * the reader takes the first rollout file whose `session_meta` has the
- * agent's cwd and a start time at or after the agent's. Two Codex agents
- * started in the same cwd with the same CODEX_HOME within one poll of each
- * other may be told apart wrongly; a resumed session (`codex resume`) keeps
+ * agent's cwd and a start time at or after the agent's, and that no other
+ * agent has claimed (usageClaims.ts). Two Codex agents started in the same
+ * cwd with the same CODEX_HOME at nearly the same moment each get one of the
+ * two sessions, possibly swapped; a resumed session (`codex resume`) keeps
  * writing an older file and is not found (its cost shows as zero tokens).
  */
 import * as fs from 'node:fs';
@@ -27,6 +28,11 @@ export interface CodexSession {
   cwd: string;
   /** Epoch ms. */
   startedAt: number;
+  /**
+   * Takes a rollout file for this agent; false when another agent took it
+   * first. Keeps two Codex agents in one cwd from reading the same session.
+   */
+  claim?: (file: string) => boolean;
 }
 
 /** Codex may stamp its session a little before the agent process noted its own start (clock reads, rounding). */
@@ -60,7 +66,11 @@ export class CodexUsageReader extends SessionFileReader {
         else this.rejected.add(file);
       }
     }
-    return candidates.sort((a, b) => a.started - b.started)[0]?.file;
+    for (const { file } of candidates.sort((a, b) => a.started - b.started)) {
+      if (!this.session.claim || this.session.claim(file)) return file;
+      this.rejected.add(file);
+    }
+    return undefined;
   }
 
   protected take(line: Record<string, unknown>): void {

@@ -27,6 +27,8 @@ export interface LaunchFacts {
   env: NodeJS.ProcessEnv;
   /** Epoch ms, taken before the program starts. */
   startedAt: number;
+  /** Claims a session file for this agent (see usageClaims.ts); without it, nothing is claimed. */
+  claim?: (file: string) => boolean;
 }
 
 /** Options with which a person picks the session themselves; we then add no session id of our own. */
@@ -47,7 +49,7 @@ export function usageLaunch(kind: UsageSourceKind | null, facts: LaunchFacts, ne
       };
     }
     case 'codex-rollout':
-      return { args: facts.args, reader: new CodexUsageReader({ codexHome: facts.env.CODEX_HOME || path.join(home, '.codex'), cwd: facts.cwd, startedAt: facts.startedAt }) };
+      return { args: facts.args, reader: new CodexUsageReader({ codexHome: facts.env.CODEX_HOME || path.join(home, '.codex'), cwd: facts.cwd, startedAt: facts.startedAt, claim: facts.claim }) };
     case 'gemini-chat': {
       if (hasAny(facts.args, GEMINI_SESSION_OPTIONS)) {
         const given = optionValue(facts.args, '--session-id');
