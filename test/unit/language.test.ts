@@ -179,7 +179,7 @@ describe('language: diagnostics', () => {
 describe('language: completion', () => {
   it('at the top: every section not yet written, with its description and a snippet', () => {
     const items = complete('budget:\n  daily_usd: 3\n|');
-    assert.deepEqual(labels(items), ['agents', 'drivers', 'goals', 'monitors', 'notifiers', 'repositories', 'runtime', 'server', 'spawners', 'team', 'templates']);
+    assert.deepEqual(labels(items), ['agents', 'drivers', 'goals', 'monitors', 'notifiers', 'pricing', 'repositories', 'runtime', 'server', 'spawners', 'team', 'templates']);
     const monitors = items.find((i) => i.label === 'monitors')!;
     assert.match(docsOf(monitors), /^Named monitors/);
     assert.equal(monitors.insertTextFormat, InsertTextFormat.Snippet);

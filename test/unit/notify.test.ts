@@ -72,6 +72,7 @@ function agentRecord(over: Partial<AgentRecord> = {}): AgentRecord {
     goal: null,
     hold: null,
     progress: null,
+    cost: null,
     ...over,
   };
 }

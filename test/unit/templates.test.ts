@@ -69,6 +69,7 @@ const record: AgentRecord = {
   goal: null,
   hold: null,
   progress: null,
+  cost: null,
 };
 const agent = agentDrop(record, { branch: 'fix/np-1', repository: 'acme/app' });
 const alert = { name: 'High error rate', url: 'https://app.datadoghq.com/monitors/1', status: 'Alert', previous_status: 'Warn', alert_type: 'metric alert', priority: 2, tags: ['service:web', 'env:prod'], message: 'Check the DB pool.\n@oncall', query: 'avg(last_5m):sum:errors{*} > 10' };

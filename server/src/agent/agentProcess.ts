@@ -25,6 +25,9 @@ import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
 import { applyDriverOverride } from '../drivers/overrides';
 import { launchWithMcp } from './mcpLaunch';
+import { usageLaunch } from '../cost/usageLaunch';
+import { UsageWatcher } from '../cost/usageWatcher';
+import { UsageClaims } from '../cost/usageClaims';
 
 /** The screen model keeps at most this much scrollback; deeper history is in the output log. */
 export const SCREEN_SCROLLBACK_LIMIT = 1000;
@@ -74,6 +77,8 @@ export async function runAgentProcess(): Promise<void> {
 
   // The workspace's `drivers:` entry, as it was when the agent was created.
   const driver = applyDriverOverride(driverNamed(spec.driver), spec.driverOverride);
+  const usageClaims = new UsageClaims(paths.usageClaims, id);
+  const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: childEnv, startedAt: Date.now(), claim: (file) => usageClaims.claim(file) });
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {
@@ -157,6 +162,8 @@ export async function runAgentProcess(): Promise<void> {
     const final = await screen.snapshot(scrollback);
     await attach.finish({ exitCode: exit.exitCode, signal: exit.signal });
     await Promise.all([outputLog.close(), stopRecording()]);
+    await usageWatcher?.finish();
+    usageClaims.release();
     const report: AgentLink.AgentExited.Params = { exitCode: exit.exitCode, signal: exit.signal, finalScreen: final.data, exitedAt };
     if (!(await link.exited(report))) writeExitFile(paths.exits, id, report);
     link.close();
@@ -184,13 +191,16 @@ export async function runAgentProcess(): Promise<void> {
       terminate: ({ force }) => terminate(force),
       record: async ({ stop, path: file }) => (stop ? { path: await stopRecording() } : (await startRecording(file), { path: file })),
       bell: () => attach.bell(),
+      registered: () => usageWatcher?.reconnected(),
     },
     log,
   );
+  const usageWatcher = usage.reader ? new UsageWatcher(usage.reader, (params) => link.reportUsage(params), log) : undefined;
 
   try {
     await attach.listen();
-    const launch = launchWithMcp(driver, spec, paths, id, childEnv, (message) => log.warn('agent.mcp', message));
+    // The user's arguments, with the usage session id (cost) and then the MCP hand-off before them.
+    const launch = launchWithMcp(driver, { ...spec, args: usage.args }, paths, id, childEnv, (message) => log.warn('agent.mcp', message));
     pty = new PtySession({ file, args: launch.args, cwd: spec.cwd, env: { ...childEnv, ...launch.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
   } catch (error) {
     signalReady({ ok: false, error: `could not start ${spec.command}: ${(error as Error).message}`, exitCode: 1 });
@@ -200,6 +210,7 @@ export async function runAgentProcess(): Promise<void> {
   // A driver that reads the screen says when the program is ready; any other program is working while it runs.
   if (!readsScreenState(driver)) setState('working');
   link.start();
+  usageWatcher?.start();
   process.on('SIGTERM', () => terminate(false));
   process.on('SIGHUP', () => undefined); // Detached already; a closing terminal is not ours to obey.
   signalReady({ ok: true, pid: process.pid, socket: agentSocketPath(paths, id) });

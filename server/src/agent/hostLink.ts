@@ -6,7 +6,7 @@
  */
 import * as net from 'node:net';
 import type { MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, Host } from '../protocol';
+import { AgentLink, Cost, Host } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import type { Logger } from '../common/logger';
 import { withTimeout } from '../common/withTimeout';
@@ -23,6 +23,8 @@ export interface HostLinkHandlers {
   record: (params: AgentLink.RecordOutput.Params) => Promise<AgentLink.RecordOutput.Result>;
   /** Ring the bell on every attached viewer. */
   bell: (params: AgentLink.RingBell.Params) => void;
+  /** Called after each (re)registration. */
+  registered?: () => void;
 }
 
 export class HostLink {
@@ -48,6 +50,19 @@ export class HostLink {
 
   status(params: AgentLink.AgentStatus.Params): void {
     this.connection?.sendNotification(AgentLink.AgentStatus.type, params).catch(() => undefined);
+  }
+
+  /** Reports the usage totals; false when the host could not be told. */
+  async reportUsage(params: Cost.ReportUsage.Params): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection) return false;
+    try {
+      await withTimeout(connection.sendRequest(Cost.ReportUsage.type, params), EXIT_REPORT_TIMEOUT_MS, 'the host to take the usage report');
+      return true;
+    } catch (error) {
+      this.log.warn('agent.link', `could not report usage to the host: ${(error as Error).message}`);
+      return false;
+    }
   }
 
   /** Reports the exit; false when the host could not be told (the caller then leaves an exit file). */
@@ -100,6 +115,7 @@ export class HostLink {
       await connection.sendRequest(AgentLink.RegisterAgent.type, this.handlers.registration());
       this.retryMs = FIRST_RETRY_MS;
       this.log.info('agent.link', 'registered with the host');
+      this.handlers.registered?.();
     } catch (error) {
       this.log.warn('agent.link', `could not register with the host: ${(error as Error).message}`);
       if (this.connection === connection) this.connection = undefined;

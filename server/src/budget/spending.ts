@@ -1,3 +1,5 @@
+import { localDate, type CostLedger } from '../cost/costLedger';
+
 /** What the budgets need to know about spending; the cost ledger provides it. */
 export interface Spending {
   /** An agent's spending changed (its own, hence also its day's and its spawner's). */
@@ -10,10 +12,19 @@ export interface Spending {
   spawnerDayUsd(spawner: string, day: string): number;
 }
 
-/** The local calendar day of a moment, as YYYY-MM-DD. */
+/** Today (local time) as YYYY-MM-DD, the ledger's day. */
 export function localDay(at = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  return localDate(at);
+}
+
+/** The cost ledger, as budgets read it (priced sums only: an unknown cost is null, an unpriced day counts what was priced). */
+export function ledgerSpending(ledger: CostLedger): Spending {
+  return {
+    on: (_event, listener) => ledger.on('changed', ({ agentId }) => listener(agentId)),
+    agentUsd: (agentId) => ledger.agent(agentId)?.usd ?? null,
+    dayUsd: (day) => ledger.day(day).usd ?? 0,
+    spawnerDayUsd: (spawner, day) => ledger.spawnerDay(spawner, day).usd ?? 0,
+  };
 }
 
 /** Dollars as people read them: cents, or more digits for sums under a cent. */

@@ -28,9 +28,19 @@ export function stateLabel(agent: AgentRecord): string {
 export function agentsTable(agents: AgentRecord[], home = process.env.HOME ?? ''): string {
   const shortCwd = (cwd: string) => (home && cwd.startsWith(home) ? `~${cwd.slice(home.length)}` : cwd);
   return table(
-    ['ID', 'NAME', 'DRIVER', 'STATE', 'CWD', 'PID', 'AGE', 'VIEWERS'],
-    agents.map((a) => [a.id, a.name, a.driver, stateLabel(a), shortCwd(a.cwd), a.childPid ? String(a.childPid) : '-', age(a.createdAt), String(a.viewers)]),
+    ['ID', 'NAME', 'DRIVER', 'STATE', 'CWD', 'PID', 'AGE', 'VIEWERS', 'COST'],
+    agents.map((a) => [a.id, a.name, a.driver, stateLabel(a), shortCwd(a.cwd), a.childPid ? String(a.childPid) : '-', age(a.createdAt), String(a.viewers), usdLabel(a.cost)]),
   );
+}
+
+/**
+ * Dollars for people: `unknown` when nothing could be priced (or the CLI
+ * exposes no usage), a `+?` suffix when some models' tokens are left out.
+ */
+export function usdLabel(cost: { usd: number | null; unpricedModels: string[] } | null): string {
+  if (!cost || cost.usd === null) return 'unknown';
+  const digits = cost.usd !== 0 && cost.usd < 0.01 ? 4 : 2;
+  return `$${cost.usd.toFixed(digits)}${cost.unpricedModels.length ? ' +?' : ''}`;
 }
 
 /** Exit status of a program as a shell reports it. */

@@ -15,6 +15,8 @@ import { registerDemo } from './commands/demo';
 import { registerMcp } from './commands/mcp';
 import { registerQuestions } from './commands/questions';
 import { registerNotifier } from './commands/notifier';
+import { registerCost } from './commands/cost';
+import { registerBudget } from './commands/budget';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -35,6 +37,8 @@ registerDemo(program);
 registerMcp(program);
 registerQuestions(program);
 registerNotifier(program);
+registerCost(program);
+registerBudget(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

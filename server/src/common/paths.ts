@@ -18,6 +18,10 @@ export interface SuperkickPaths {
   hostKey: string;
   state: string;
   agentsState: string;
+  /** The cost ledger (cost/costLedger.ts). */
+  costState: string;
+  /** Which agent reads which CLI session file (cost/usageClaims.ts). */
+  usageClaims: string;
   queues: string;
   exits: string;
   screens: string;
@@ -58,6 +62,8 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     hostKey: path.join(auth, 'host.key'),
     state,
     agentsState: path.join(state, 'agents.json'),
+    costState: path.join(state, 'cost.json'),
+    usageClaims: path.join(state, 'usage-claims'),
     queues: path.join(state, 'queues.json'),
     exits: path.join(state, 'exits'),
     screens: path.join(state, 'screens'),

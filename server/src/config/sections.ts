@@ -1,7 +1,7 @@
 /** The top-level sections of superkick.yml; the schema's `properties` are the source, this names them for code. */
 import type { IntegrationSection } from '../integrations';
 
-export const SECTIONS = ['server', 'runtime', 'drivers', 'agents', 'spawners', 'monitors', 'notifiers', 'goals', 'budget', 'team', 'repositories', 'templates'] as const;
+export const SECTIONS = ['server', 'runtime', 'drivers', 'agents', 'spawners', 'monitors', 'notifiers', 'goals', 'budget', 'pricing', 'team', 'repositories', 'templates'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** Sections made of named entries that pick their kind with `type:`. */

@@ -13,7 +13,7 @@ export const claude: DriverProfile = {
   enterDelayMs: 50,
   interruptKey: '\x1b',
   mcp: 'claude-mcp-config',
-  usage: 'session files under ~/.claude/projects/<cwd>/<session>.jsonl (message.usage per turn)',
+  usage: 'claude-session',
   observedVersion: '2.1',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @anthropic-ai/claude-code 2.1 against a fake model server' },
 };

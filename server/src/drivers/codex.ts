@@ -16,7 +16,7 @@ export const codex: DriverProfile = {
   enterDelayMs: 120,
   interruptKey: '\x1b',
   mcp: 'codex-config-flags',
-  usage: 'session files under $CODEX_HOME/sessions/ (token_count events)',
+  usage: 'codex-rollout',
   observedVersion: '0.169',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @openai/codex 0.169 against a fake model server' },
 };

@@ -13,7 +13,7 @@ export const gemini: DriverProfile = {
   enterDelayMs: 150,
   interruptKey: '\x1b',
   mcp: 'gemini-home-overlay',
-  usage: 'its screen (/stats) only; no session file with token counts',
+  usage: 'gemini-chat',
   observedVersion: '0.61',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @google/gemini-cli 0.61 against a fake model server' },
 };

@@ -8,6 +8,13 @@ import type { McpHandOffKind } from './mcpHandOff';
 /** Screen states a driver can recognise; `starting` and `exited` come from the process itself. */
 export type ScreenState = Extract<AgentState, 'working' | 'idle' | 'waiting'>;
 
+/**
+ * Where a CLI writes its token usage: `claude-session` (Claude Code's session
+ * JSONL), `codex-rollout` (Codex's rollout files), `gemini-chat` (Gemini CLI's
+ * chat recording). See docs/cost.md.
+ */
+export type UsageSourceKind = 'claude-session' | 'codex-rollout' | 'gemini-chat';
+
 export interface StatePatterns {
   /** A permission or choice prompt is up: never type into it. Checked first. */
   waiting: string[];
@@ -35,8 +42,8 @@ export interface DriverProfile {
   interruptKey: string;
   /** How it is handed the Superkick MCP server (see mcpHandOff.ts). */
   mcp: McpHandOffKind;
-  /** Where its cost and token usage can be read, for the cost issue; `null` when the CLI exposes none. */
-  usage: string | null;
+  /** Where its token usage is read (cost/usageLaunch.ts); `null` when the CLI exposes none, and its cost shows as unknown. */
+  usage: UsageSourceKind | null;
   /** Which states were checked against the real program here, and which come from its documentation only. */
   verified: { states: ScreenState[]; note: string };
   /** The version whose screens the patterns were taken from (`doctor` warns when the installed one differs); null when never observed. */

@@ -9,12 +9,14 @@ import type { InjectionQueue } from '../supervisor/injectionQueue';
 import type { SupervisionBus } from '../supervisor/supervisionBus';
 import type { AgentLogReader } from './agentLogReader';
 import type { GoalTracker } from '../goals/goalTracker';
+import type { BudgetGuard } from '../budget/budgetGuard';
 import type { TemplateEngines } from '../templates/engines';
 import type { WorkspaceConfigs } from './workspaceConfigs';
 import type { QuestionStore } from '../supervisor/questionStore';
 import type { TeamStore } from '../team/teamStore';
 import type { NotifyDispatcher } from '../notify/dispatcher';
 import type { NotificationFeed } from '../notify/notificationFeed';
+import type { CostLedger } from '../cost/costLedger';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -30,6 +32,10 @@ export interface HostContext {
   notify: NotifyDispatcher;
   /** Notifications for clients that show them (the VS Code extension). */
   notifications: NotificationFeed;
+  /** What each agent has cost, per day and per spawner (cost/costLedger.ts); budgets subscribe to its `changed`. */
+  cost: CostLedger;
+  /** Cost limits: warn, pause and ask, raise. */
+  budgets: BudgetGuard;
   clientToken: string;
   hostKey: string;
   log: Logger;

@@ -32,6 +32,9 @@ import { NotifyDispatcher } from '../notify/dispatcher';
 import { NotificationFeed } from '../notify/notificationFeed';
 import { NotifiedStore } from '../notify/notifiedStore';
 import { LifecycleEvents } from '../supervisor/lifecycleEvents';
+import { startCostLedger } from '../cost/hostCost';
+import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
+import { ledgerSpending } from '../budget/spending';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -68,6 +71,11 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     const templates = new TemplateEngines(log);
     const questions = new QuestionStore(paths.questionsState, log);
     const teams = new TeamStore(paths.teams, log);
+    // An agent's driver profile with its workspace's override, as its agent process reads its screen.
+    const profileOf = (agentId: string) => {
+      const spec = store.get(agentId)?.spec;
+      return applyDriverOverride(driverNamed(spec?.driver ?? 'command'), spec?.driverOverride);
+    };
     const queue = new InjectionQueue(
       paths.queues,
       async (agentId, text, submit) => {
@@ -76,10 +84,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       },
       log,
       (agentId) => (store.has(agentId) ? registry.record(agentId) : undefined),
-      (agentId) => {
-        const spec = store.get(agentId)?.spec;
-        return applyDriverOverride(driverNamed(spec?.driver ?? 'command'), spec?.driverOverride);
-      },
+      profileOf,
     );
     registry.on('changed', ({ record, removed }) => (removed ? queue.discard(record.id) : queue.agentChanged(record)));
     // Catch agent processes that die while disconnected (started before a restart and killed before re-registering).
@@ -101,6 +106,12 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     else lifecycle.start();
     // After the notifiers listen: goals decided while the host was away (an agent exited) are told.
     goals.start();
+    const cost = startCostLedger(paths, configs, registry, log);
+    const budgets = new BudgetGuard(registry, queue, bus, ledgerSpending(cost), (workspace) => (configs.configOf(workspace).budget ?? {}) as BudgetSettings, profileOf, log);
+    budgets.start();
+    configs.on('section', ({ section }) => {
+      if (section === 'budget') budgets.checkAll();
+    });
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -119,6 +130,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           teams,
           notify,
           notifications,
+          cost,
+          budgets,
           queue,
           configs,
           clientToken,

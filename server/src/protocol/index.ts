@@ -8,3 +8,4 @@ export * as Goals from './goals';
 export * as Budget from './budget';
 export * as Mcp from './mcp';
 export * as Notify from './notify';
+export * as Cost from './cost';

@@ -103,6 +103,8 @@ export interface AgentRecord {
   hold: AgentHold | null;
   /** What the agent last reported through its MCP tool superkick_report_progress. */
   progress: AgentProgress | null;
+  /** What the agent has cost so far, from its CLI's own usage records; null when its CLI exposes none (unknown, never zero). */
+  cost: import('./cost').CostTotals | null;
 }
 
 export interface AgentHold {

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type AgentHold, type GoalStatus, type Mcp } from '../protocol';
+import { AgentLink, ErrorCode, type AgentRecord, type AgentSpec, type AgentState, type AgentHold, type Cost, type GoalStatus, type Mcp } from '../protocol';
 import type { AgentStore, StoredAgent } from '../host/agentStore';
 import { agentFilesDir, agentSocketPath, type SuperkickPaths } from '../common/paths';
 import { isProcessAlive } from '../common/processes';
@@ -30,6 +30,8 @@ export interface AgentsChangedEvent { record: AgentRecord; removed?: boolean }
 
 export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent]; exited: [string] }> {
   private readonly links = new Map<string, LiveLink>();
+  /** An agent's cost for its record (the host's cost ledger); null: unknown. */
+  costOf: (id: string) => Cost.CostTotals | null = () => null;
 
   constructor(private readonly store: AgentStore, private readonly paths: SuperkickPaths, private readonly log: Logger) {
     super();
@@ -192,6 +194,11 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     this.emitChanged(id);
   }
 
+  /** Announces an agent's record again (its cost changed). */
+  refresh(id: string): void {
+    this.emitChanged(id);
+  }
+
   finalScreen(id: string): string | null {
     try {
       return fs.readFileSync(this.screenFile(id), 'utf8');
@@ -277,6 +284,7 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
       goal: agent.goal ?? null,
       hold: agent.hold ?? null,
       progress: agent.progress ?? null,
+      cost: this.costOf(agent.id),
     };
   }
 

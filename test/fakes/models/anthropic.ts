@@ -12,6 +12,9 @@ interface Request { model?: string; stream?: boolean; tools?: Array<{ name?: str
 
 let serial = 0;
 
+/** What every answer reports using, distinct per field so a test can tell them apart (cost tests read them back from the CLI's own files). */
+export const ANTHROPIC_USAGE = { input_tokens: 1200, output_tokens: 57, cache_creation_input_tokens: 300, cache_read_input_tokens: 4000 };
+
 export function anthropicTurn(body: Request): Turn | undefined {
   // Side requests (titles, topic checks) carry no tools; only the agent loop's turns count.
   if (!body.tools?.length) return undefined;
@@ -25,7 +28,7 @@ export function anthropicTurn(body: Request): Turn | undefined {
 export function answerAnthropic(response: ServerResponse, body: Request, reply: Reply): void {
   const id = `msg_fake${++serial}`;
   const model = body.model ?? 'fake-model';
-  const usage = { input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const usage = ANTHROPIC_USAGE;
   const block =
     'text' in reply
       ? { type: 'text', text: reply.text }
@@ -48,7 +51,7 @@ export function answerAnthropic(response: ServerResponse, body: Request, reply: 
     sendEvent(response, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify((block as { input: unknown }).input) } }, 'content_block_delta');
   }
   sendEvent(response, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
-  sendEvent(response, { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }, 'message_delta');
+  sendEvent(response, { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { ...usage } }, 'message_delta');
   sendEvent(response, { type: 'message_stop' }, 'message_stop');
   response.end();
 }

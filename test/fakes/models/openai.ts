@@ -11,6 +11,9 @@ interface Request { model?: string; input?: Item[]; tools?: Tool[] }
 
 let serial = 0;
 
+/** What every answer reports using (`input_tokens` includes the cached ones, as the real API counts them). */
+export const OPENAI_USAGE = { input_tokens: 1500, input_tokens_details: { cached_tokens: 1000 }, output_tokens: 64, output_tokens_details: { reasoning_tokens: 16 }, total_tokens: 1564 };
+
 export function openaiTurn(body: Request): Turn | undefined {
   // The tool-less request Codex sends for a session title is not a turn of the agent.
   if (!body.tools?.length) return undefined;
@@ -58,7 +61,7 @@ function namedCall(body: Request, wanted: string, input: Record<string, unknown>
 export function answerOpenai(response: ServerResponse, body: Request, reply: Reply): void {
   const id = `resp_fake${++serial}`;
   const model = body.model ?? 'fake-model';
-  const usage = { input_tokens: 120, input_tokens_details: { cached_tokens: 0 }, output_tokens: 8, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 128 };
+  const usage = OPENAI_USAGE;
   startEventStream(response);
   sendEvent(response, { type: 'response.created', response: { id, object: 'response', model, status: 'in_progress', output: [] } }, 'response.created');
   let item: Record<string, unknown>;

@@ -7,6 +7,8 @@ import type { SessionRoutes } from './sessionRoutes';
 import { goalRoutes } from './goals';
 import { registerMcpRoutes } from './mcp';
 import { registerNotifyRoutes } from './notify';
+import { registerCostRoutes } from './cost';
+import { budgetRoutes } from './budget';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
@@ -14,4 +16,6 @@ export const ROUTES: readonly RegisterRoutes[] = [
   goalRoutes,
   registerMcpRoutes,
   registerNotifyRoutes,
+  registerCostRoutes,
+  budgetRoutes,
 ];
