@@ -10,6 +10,7 @@ import { registerConfig } from './commands/config';
 import { registerTrust, registerWorkspace } from './commands/workspace';
 import { registerSetup } from './commands/setup';
 import { registerCompletion } from './commands/completion';
+import { registerMonitor } from './commands/monitor';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -25,6 +26,7 @@ registerConfig(program);
 registerWorkspace(program);
 registerTrust(program);
 registerSetup(program);
+registerMonitor(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

@@ -31,6 +31,8 @@ export interface SuperkickPaths {
   workspacesState: string;
   /** What the user trusted in each workspace. */
   trustState: string;
+  /** Monitors' poll state and what each agent was already given. */
+  monitorsState: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -60,6 +62,7 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     userConfig: path.join(root, 'config.yml'),
     workspacesState: path.join(state, 'workspaces.json'),
     trustState: path.join(state, 'trust.json'),
+    monitorsState: path.join(state, 'monitors.json'),
   };
 }
 

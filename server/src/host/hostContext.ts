@@ -11,6 +11,7 @@ import type { AgentLogReader } from './agentLogReader';
 import type { GoalTracker } from '../goals/goalTracker';
 import type { TemplateEngines } from '../templates/engines';
 import type { WorkspaceConfigs } from './workspaceConfigs';
+import type { MonitorManager } from '../monitors/monitorManager';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -20,6 +21,7 @@ export interface HostContext {
   bus: SupervisionBus;
   goals: GoalTracker;
   templates: TemplateEngines;
+  monitors: MonitorManager;
   clientToken: string;
   hostKey: string;
   log: Logger;

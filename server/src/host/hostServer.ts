@@ -23,6 +23,7 @@ import { WorkspaceConfigs } from './workspaceConfigs';
 import { SupervisionBus } from '../supervisor/supervisionBus';
 import { GoalTracker } from '../goals/goalTracker';
 import { TemplateEngines } from '../templates/engines';
+import { MonitorManager } from '../monitors/monitorManager';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -75,6 +76,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     // Template strings are parsed at load, so a Liquid syntax error is a config error with a position.
     const configs = new WorkspaceConfigs(paths, log, { checkTemplate });
     configs.start();
+    const monitors = new MonitorManager({ registry, configs, queue, templates, file: paths.monitorsState, log });
+    monitors.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -89,6 +92,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           bus,
           goals,
           templates,
+          monitors,
           queue,
           configs,
           clientToken,
@@ -117,6 +121,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
 
     const stop = (): Promise<void> => {
       clearInterval(sweep);
+      monitors.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

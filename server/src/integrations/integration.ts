@@ -4,6 +4,8 @@
  * listed once in `index.ts`; nothing in the core names a service.
  */
 
+import type { AnyMonitorKind } from '../monitors/monitorKind';
+
 /** The config sections an integration can contribute entries to. */
 export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
 
@@ -30,4 +32,10 @@ export interface Integration {
    * the default starter file works as soon as it is written.
    */
   setupDefault?: boolean;
+  /**
+   * For section `monitors`: how entries of this type probe and poll (see
+   * monitors/monitorKind.ts). Absent: the type is configured but watches nothing yet.
+   * Each kind has its own params and state; the manager treats them as opaque JSON.
+   */
+  monitor?: AnyMonitorKind;
 }

@@ -4,3 +4,4 @@ export * as AgentLink from './agentLink';
 export * as Attach from './attach';
 export * from './startup';
 export * as Language from './language';
+export * as Monitors from './monitors';

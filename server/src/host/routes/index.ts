@@ -4,7 +4,8 @@
  */
 import type { HostContext } from '../hostContext';
 import type { SessionRoutes } from './sessionRoutes';
+import { registerMonitorRoutes } from './monitors';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
-export const ROUTES: readonly RegisterRoutes[] = [];
+export const ROUTES: readonly RegisterRoutes[] = [registerMonitorRoutes];
