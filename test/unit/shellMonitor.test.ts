@@ -34,7 +34,7 @@ function processState(pid: number): string {
 describe('shell monitor', () => {
   it('applies when the agent folder exists; the resource is the folder and the command', async () => {
     const resource = await resourceFor({ command: 'npm test', timeout: 5, max_output_lines: 3 });
-    assert.equal(resource.key, `${dir}\0npm test`);
+    assert.equal(resource.key, JSON.stringify([dir, 'npm test']));
     assert.deepEqual(resource.params, { cwd: dir, command: 'npm test', timeoutS: 5, maxOutputLines: 3 });
     const missing = await shellMonitorKind.probe(agentIn(path.join(dir, 'gone')), entry({ command: 'true' }), env);
     assert.deepEqual(missing, { applies: false, reason: `the agent's folder ${path.join(dir, 'gone')} does not exist` });

@@ -23,7 +23,7 @@ export interface MonitorEntry {
 /** One thing a kind watches: two agents (or two entries) that probe to the same key share it. */
 export interface MonitorResource<Params = unknown> {
   /**
-   * What identifies the watched thing for this kind, e.g. `<cwd>\0<command>`
+   * What identifies the watched thing for this kind, e.g. `["<cwd>","<command>"]`
    * for the shell monitor or `owner/repo#12` for a pull request. The manager
    * prefixes it with the type, so kinds need not make it globally unique.
    */

@@ -326,7 +326,9 @@ export class MonitorManager {
     let run = this.runs.get(key);
     const fresh = !run;
     if (!run) {
-      run = { key, type: subscriber.entry.type, kind, resource, subscribers: new Map(), timer: null, nextPollAt: null, polling: false, polls: 0 };
+      // The label may carry outside text (a pull request's title): it is shown in terminals.
+      const label = sanitizeUntrusted(String(resource.label ?? resource.key)).replace(/\s+/g, ' ').trim();
+      run = { key, type: subscriber.entry.type, kind, resource: { ...resource, label }, subscribers: new Map(), timer: null, nextPollAt: null, polling: false, polls: 0 };
       this.runs.set(key, run);
     }
     run.subscribers.set(`${subscriber.agentId}\0${subscriber.entry.name}`, subscriber);

@@ -40,7 +40,7 @@ export const shellMonitorKind: MonitorKind<ShellParams, ShellState> = {
       timeoutS: positive(entry.config.timeout, DEFAULT_TIMEOUT_S),
       maxOutputLines: positive(entry.config.max_output_lines, DEFAULT_MAX_OUTPUT_LINES),
     };
-    return { applies: true, resources: [{ key: `${agent.cwd}\0${command}`, params, label: `${oneLine(command)} in ${agent.cwd}` }] };
+    return { applies: true, resources: [{ key: JSON.stringify([agent.cwd, command]), params, label: `${oneLine(command)} in ${agent.cwd}` }] };
   },
 
   async poll(resource, previous, env) {
