@@ -179,6 +179,29 @@ describe('monitor manager', () => {
     w.manager.stop();
   });
 
+  it('a watching entry is probed again now and then and follows what the probe names', async () => {
+    const w = world({ agents: [agent('a1')], monitors: { watch: FAKE } });
+    await begin(w);
+    assert.deepEqual(w.manager.status().resources.map((r) => r.label), ['thing R']);
+    w.kind.probeResult = () => ({ applies: true, resources: [{ key: 'S', params: { name: 'S' }, label: 'thing S' }] });
+    await w.clock.advance(299_999, w.manager);
+    assert.equal(w.kind.probes, 1, 'not before ten intervals and five minutes');
+    await w.clock.advance(1, w.manager);
+    assert.equal(w.kind.probes, 2);
+    assert.deepEqual(w.manager.status().resources.map((r) => r.label), ['thing S']);
+    assert.equal(w.kind.polls.at(-1), 'S', 'the new resource is polled at once');
+    const polledR = w.kind.polls.filter((name) => name === 'R').length;
+    w.kind.probeResult = () => {
+      throw new Error('API down');
+    };
+    await w.clock.advance(600_000, w.manager);
+    const [entry] = w.manager.status().entries;
+    assert.equal(entry.state, 'watching', 'a failed re-probe keeps what it watched');
+    assert.equal(entry.message, 'probe failed: API down');
+    assert.equal(w.kind.polls.filter((name) => name === 'R').length, polledR, 'the old resource is no longer polled');
+    w.manager.stop();
+  });
+
   it('a probe that throws is reported and retried with backoff', async () => {
     const w = world({ agents: [agent('a1')], monitors: { watch: FAKE } });
     w.kind.probeResult = () => {
@@ -298,6 +321,35 @@ describe('monitor manager', () => {
     await w.clock.advance(1, w.manager);
     assert.equal(w.kind.polls.length, 5);
     assert.equal(w.manager.status().resources[0].backingOffUntil, null);
+    w.manager.stop();
+  });
+
+  it('resources that share a rate limit all wait when one is told to', async () => {
+    const w = world({
+      agents: [agent('a1', { assignment: { monitors: ['watch'] } }), agent('a2', { assignment: { monitors: ['slow'] } })],
+      monitors: { watch: FAKE, slow: { ...FAKE, poll_interval: 20 } },
+    });
+    w.kind.probeResult = (record) => {
+      const name = record.id === 'a1' ? 'R' : 'S';
+      return { applies: true, resources: [{ key: name, params: { name }, label: `thing ${name}`, rateLimitGroup: 'token-1' }] };
+    };
+    const start = w.clock.now();
+    w.kind.pollResult = () => ({ state: { seen: 0 }, events: [] });
+    await begin(w);
+    assert.deepEqual(w.kind.polls.sort(), ['R', 'S']);
+    w.kind.pollResult = () => {
+      throw new MonitorRetryError('secondary rate limit', 120_000);
+    };
+    await w.clock.advance(10_000, w.manager);
+    assert.deepEqual(w.kind.polls.slice(2), ['R']);
+    const byLabel = new Map(w.manager.status().resources.map((r) => [r.label, r]));
+    assert.equal(byLabel.get('thing S')!.nextPollAt, new Date(start + 130_000).toISOString(), 'S waits with R instead of polling at 20 s');
+    assert.equal(byLabel.get('thing S')!.backingOffUntil, new Date(start + 130_000).toISOString());
+    w.kind.pollResult = () => ({ state: { seen: 0 }, events: [] });
+    await w.clock.advance(119_999, w.manager);
+    assert.deepEqual(w.kind.polls.slice(2), ['R']);
+    await w.clock.advance(1, w.manager);
+    assert.ok(w.kind.polls.slice(3).includes('S'), 'S polls once the wait is over');
     w.manager.stop();
   });
 

@@ -8,6 +8,7 @@ import { shellMonitorKind, type ShellState } from '../../server/src/integrations
 import { runCommand } from '../../server/src/integrations/shell/runCommand';
 import type { MonitorEntry, MonitorEnv, MonitorResource } from '../../server/src/monitors/monitorKind';
 import type { AgentRecord } from '../../server/src/protocol';
+import { TemplateEngine } from '../../server/src/templates/engine';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-shell-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -66,6 +67,18 @@ describe('shell monitor', () => {
     assert.equal(fourth.events[0].template, 'shell_success');
     assert.equal(wants('change', fourth.events[0]), true, 'passing again');
     assert.deepEqual(shellMonitorKind.current!(fourth.state), []);
+  });
+
+  it('a run that timed out says so, and a silent one says it printed nothing', async () => {
+    const resource = await resourceFor({ command: 'sleep 5', timeout: 1 });
+    const result = await shellMonitorKind.poll({ ...resource, params: { ...resource.params, timeoutS: 0.2 } }, null, env);
+    const event = result.events[0];
+    assert.equal(event.template, 'shell_alert');
+    assert.equal((event.variables.run as { timed_out: boolean }).timed_out, true);
+    const engine = new TemplateEngine({ workspaceRoot: dir, log: env.log });
+    const text = engine.render('shell/shell_alert', { ...event.variables, monitor: { name: 'slow', type: 'shell' } }, { strict: true });
+    assert.match(text, /ran `sleep 5` in .* and it did not finish within 0\.2 s \(it was stopped\)\./);
+    assert.match(text, /It printed nothing\./);
   });
 
   it('keeps the last lines of output', async () => {

@@ -32,6 +32,12 @@ export interface MonitorResource<Params = unknown> {
   params: Params;
   /** A short human description for `superkick monitor list`. */
   label: string;
+  /**
+   * Resources that share one rate limit (all pull requests read with one
+   * GitHub token): when a poll of one is told to wait (`retryAfterMs`, a
+   * MonitorRetryError), every resource of the group waits as long.
+   */
+  rateLimitGroup?: string;
 }
 
 export type MonitorProbe<Params = unknown> =
@@ -91,7 +97,9 @@ export interface MonitorKind<Params = unknown, State = unknown> {
   /**
    * Whether the entry applies to the agent and what it would watch. May do
    * I/O (is there a PR for the agent's branch?); a throw is reported and the
-   * probe tried again later; `applies: false` is probed again each interval.
+   * probe tried again with backoff; `applies: false` is probed again each
+   * interval. A watching entry is probed again every 10 intervals (at least
+   * 5 minutes): resources it no longer names stop, new ones start.
    */
   probe(agent: AgentRecord, entry: MonitorEntry, env: MonitorEnv): Promise<MonitorProbe<Params>>;
   /** One look at the resource. `previous` is null on the first poll ever. Never called twice at once for one resource. */

@@ -25,6 +25,10 @@ import { MonitorStore } from './monitorStore';
 import { DEFAULT_POLL_INTERVAL_S, backoffDelay, jittered } from './schedule';
 
 const TAG = 'monitors';
+/** A watching entry is probed again every this many of its intervals… */
+const REPROBE_EVERY_INTERVALS = 10;
+/** …and not more often than this: a probe may cost an API call (is there a PR for the branch?). */
+const MIN_REPROBE_WHILE_WATCHING_MS = 5 * 60_000;
 
 /** The parts of the host the manager uses, narrowed so unit tests can hand in fakes. */
 export interface MonitorManagerDeps {
@@ -96,6 +100,8 @@ export class MonitorManager {
   private readonly kindOf: (type: string) => AnyMonitorKind | undefined;
   private readonly agents = new Map<string, AgentWatch>();
   private readonly runs = new Map<string, ResourceRun>();
+  /** Rate-limit group → when its source lets us ask again. */
+  private readonly groupWaits = new Map<string, number>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
   private readonly env: MonitorEnv;
@@ -278,6 +284,7 @@ export class MonitorManager {
           if (!this.current(watch, entry)) return;
           entry.failures = 0;
           if (!probe.applies) {
+            this.release(watch, entry, []);
             entry.state = 'not_applicable';
             entry.message = sanitizeUntrusted(probe.reason);
             this.deps.log.debug(TAG, `agent ${watch.record.id}: monitor "${entry.name}" does not apply: ${entry.message}`);
@@ -287,24 +294,34 @@ export class MonitorManager {
           }
           entry.state = 'watching';
           entry.message = null;
-          for (const resource of probe.resources) {
-            const key = `${config.type}:${resource.key}`;
+          const keyed = probe.resources.map((resource) => ({ key: `${config.type}:${resource.key}`, resource }));
+          this.release(watch, entry, keyed.map(({ key }) => key));
+          for (const { key, resource } of keyed) {
             if (entry.resources.includes(key)) continue;
             entry.resources.push(key);
             this.subscribe(key, kind, resource, { agentId: watch.record.id, entry: config });
           }
+          // What it watches can change (a new PR for the branch): asked again now and then, far less often than polls.
+          this.reprobe(watch, entry, Math.max(REPROBE_EVERY_INTERVALS * this.entryIntervalMs(config), MIN_REPROBE_WHILE_WATCHING_MS));
           return;
         } catch (error) {
           if (!this.current(watch, entry)) return;
           if (error instanceof MonitorRetryError) retryAfterMs = error.retryAfterMs;
           entry.failures += 1;
-          entry.state = 'error';
+          // An entry that already watches keeps watching what it had; the failed re-probe is only reported.
+          if (entry.state !== 'watching') entry.state = 'error';
           entry.message = `probe failed: ${sanitizeUntrusted((error as Error)?.message ?? String(error))}`;
           this.deps.log.warn(TAG, `agent ${watch.record.id}: monitor "${entry.name}": ${entry.message}`);
         }
         this.reprobe(watch, entry, backoffDelay(this.entryIntervalMs(config), entry.failures, retryAfterMs));
       })(),
     );
+  }
+
+  /** Stops watching the entry's resources that are not in `keep`. */
+  private release(watch: AgentWatch, entry: EntryWatch, keep: string[]): void {
+    for (const key of entry.resources.filter((k) => !keep.includes(k))) this.unsubscribe(key, watch.record.id, entry.name);
+    entry.resources = entry.resources.filter((k) => keep.includes(k));
   }
 
   private reprobe(watch: AgentWatch, entry: EntryWatch, delayMs: number): void {
@@ -363,6 +380,12 @@ export class MonitorManager {
   }
 
   private schedule(run: ResourceRun, delayMs: number): void {
+    const group = run.resource.rateLimitGroup;
+    const groupUntil = group ? (this.groupWaits.get(group) ?? 0) : 0;
+    if (groupUntil > this.clock.now() && groupUntil >= this.clock.now() + delayMs) {
+      delayMs = groupUntil - this.clock.now();
+      this.store.resource(run.key, run.type).backingOffUntil = new Date(groupUntil).toISOString();
+    }
     run.timer?.cancel();
     run.nextPollAt = this.clock.now() + delayMs;
     run.timer = this.clock.after(delayMs, () => {
@@ -389,6 +412,7 @@ export class MonitorManager {
           stored.lastError = null;
           stored.lastPollAt = new Date(now).toISOString();
           const asked = result.retryAfterMs ?? 0;
+          this.groupWait(run, asked);
           nextMs = asked > interval ? asked : jittered(interval, this.random());
           stored.backingOffUntil = asked > interval ? new Date(now + asked).toISOString() : null;
           this.fanOut(run, Array.isArray(result.events) ? result.events : []);
@@ -397,7 +421,9 @@ export class MonitorManager {
           stored.failures += 1;
           stored.lastError = sanitizeUntrusted((error as Error)?.message ?? String(error));
           stored.lastPollAt = new Date(now).toISOString();
-          nextMs = backoffDelay(interval, stored.failures, error instanceof MonitorRetryError ? error.retryAfterMs : 0);
+          const asked = error instanceof MonitorRetryError ? error.retryAfterMs : 0;
+          this.groupWait(run, asked);
+          nextMs = backoffDelay(interval, stored.failures, asked);
           stored.backingOffUntil = new Date(now + nextMs).toISOString();
           this.deps.log.warn(TAG, `${run.resource.label}: poll failed (${stored.failures} in a row): ${stored.lastError}; backing off until ${stored.backingOffUntil}`);
         }
@@ -410,6 +436,19 @@ export class MonitorManager {
         else this.schedule(run, nextMs);
       })(),
     );
+  }
+
+  /** The source asked `run` to wait: the other resources of its rate-limit group wait as long. */
+  private groupWait(run: ResourceRun, askedMs: number): void {
+    const group = run.resource.rateLimitGroup;
+    if (!group || !(askedMs > 0)) return;
+    const until = this.clock.now() + askedMs;
+    if (until <= (this.groupWaits.get(group) ?? 0)) return;
+    this.groupWaits.set(group, until);
+    for (const other of this.runs.values()) {
+      if (other === run || other.resource.rateLimitGroup !== group || !other.timer || (other.nextPollAt ?? 0) >= until) continue;
+      this.schedule(other, until - this.clock.now());
+    }
   }
 
   /** Renders each event for each watching agent that has not had it; true if any went into the outbox. */
