@@ -9,6 +9,7 @@ import { runCommand } from '../../server/src/integrations/shell/runCommand';
 import type { MonitorEntry, MonitorEnv, MonitorResource } from '../../server/src/monitors/monitorKind';
 import type { AgentRecord } from '../../server/src/protocol';
 import { TemplateEngine } from '../../server/src/templates/engine';
+import { deadline } from '../helpers/waitFor';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-shell-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -88,10 +89,17 @@ describe('shell monitor', () => {
 
   it('kills the command and what it started when the timeout passes', async () => {
     const pidFile = path.join(dir, 'child.pid');
-    const run = await runCommand(`sleep 30 & echo $! > ${pidFile}; echo started; wait`, { cwd: dir, timeoutMs: 300, maxLines: 10 });
+    const run = await runCommand(`sleep 300 & echo $! > ${pidFile}; echo started; wait`, { cwd: dir, timeoutMs: 300, maxLines: 10 });
     assert.equal(run.timedOut, true);
     assert.equal(run.output, 'started');
     const child = Number(fs.readFileSync(pidFile, 'utf8'));
-    assert.ok(['gone', 'Z'].includes(processState(child)), `the background sleep went with the group (state ${processState(child)})`);
+    // SIGKILL is delivered asynchronously: wait (as Sandbox.killHost does) until it has taken.
+    await deadline(
+      new Promise<void>((resolve) => {
+        const check = () => (['gone', 'Z'].includes(processState(child)) ? resolve() : setImmediate(check));
+        check();
+      }),
+      `the background sleep (pid ${child}) to go with the group`,
+    );
   });
 });
