@@ -106,6 +106,14 @@ const SHIPPED: Record<string, { context: TemplateContext; shows: string[] }> = {
     context: { error: { error_class: 'NoMethodError', message: "undefined method 'x' for nil", service: 'web', environment: 'production', events: 12, users: 3, first_seen: 1748700000000, last_seen: '2025-06-01T13:59:00Z', url: 'https://app.datadoghq.com/error-tracking/issue/9' } },
     shows: ['Datadog error — NoMethodError', 'Service: web · env production', 'Events: 12 · users affected: 3', 'First seen: 2025-05-31 14:00:00 UTC · last seen: 2025-06-01 13:59:00 UTC', "undefined method 'x' for nil", '[END EXTERNAL feedc0de]'],
   },
+  'shell/shell_alert': {
+    context: { monitor: { name: 'tests', type: 'shell' }, run: { command: 'npm test', cwd: '/src/app', exit_status: 1, timed_out: false, timeout_s: 60, failed: true, changed: true, output: '1 failing\n  save crashes', output_lines: 2, dropped_lines: 0, number: 3 } },
+    shows: ['The shell monitor "tests" ran `npm test` in /src/app and it failed with exit status 1.', 'Its output (all of it):', '[BEGIN EXTERNAL feedc0de] Outside content from output of the shell monitor\'s command', '  save crashes'],
+  },
+  'shell/shell_success': {
+    context: { monitor: { name: 'tests', type: 'shell' }, run: { command: 'npm test', cwd: '/src/app', exit_status: 0, timed_out: false, timeout_s: 60, failed: false, changed: true, output: '', output_lines: 0, dropped_lines: 0, number: 4 } },
+    shows: ['The shell monitor "tests" ran `npm test` in /src/app and it passes again (exit status 0).'],
+  },
   'datadog/notification': { context: { agent, event: eventDrop({ type: 'goal_met', source: 'goal', summary: 'Fixed.' }) }, shows: ['fixer (a1b2c3): goal met', 'Repository: acme/app @ fix/np-1', 'Fixed.'] },
 };
 

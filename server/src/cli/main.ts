@@ -17,6 +17,7 @@ import { registerQuestions } from './commands/questions';
 import { registerNotifier } from './commands/notifier';
 import { registerCost } from './commands/cost';
 import { registerBudget } from './commands/budget';
+import { registerMonitor } from './commands/monitor';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -39,6 +40,7 @@ registerQuestions(program);
 registerNotifier(program);
 registerCost(program);
 registerBudget(program);
+registerMonitor(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

@@ -43,6 +43,8 @@ export interface SuperkickPaths {
   agentFiles: string;
   /** Which notifier was told which event (de-duplication across restarts), and each notifier's last send. */
   notifiedState: string;
+  /** Monitors' poll state and what each agent was already given. */
+  monitorsState: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -78,6 +80,7 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     teams: path.join(state, 'teams'),
     agentFiles: path.join(state, 'agents'),
     notifiedState: path.join(state, 'notified.json'),
+    monitorsState: path.join(state, 'monitors.json'),
   };
 }
 

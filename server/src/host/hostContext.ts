@@ -17,6 +17,7 @@ import type { TeamStore } from '../team/teamStore';
 import type { NotifyDispatcher } from '../notify/dispatcher';
 import type { NotificationFeed } from '../notify/notificationFeed';
 import type { CostLedger } from '../cost/costLedger';
+import type { MonitorManager } from '../monitors/monitorManager';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -36,6 +37,7 @@ export interface HostContext {
   cost: CostLedger;
   /** Cost limits: warn, pause and ask, raise. */
   budgets: BudgetGuard;
+  monitors: MonitorManager;
   clientToken: string;
   hostKey: string;
   log: Logger;

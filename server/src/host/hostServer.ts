@@ -35,6 +35,7 @@ import { LifecycleEvents } from '../supervisor/lifecycleEvents';
 import { startCostLedger } from '../cost/hostCost';
 import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
 import { ledgerSpending } from '../budget/spending';
+import { MonitorManager } from '../monitors/monitorManager';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -112,6 +113,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     configs.on('section', ({ section }) => {
       if (section === 'budget') budgets.checkAll();
     });
+    const monitors = new MonitorManager({ registry, configs, queue, templates, file: paths.monitorsState, log });
+    monitors.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -132,6 +135,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           notifications,
           cost,
           budgets,
+          monitors,
           queue,
           configs,
           clientToken,
@@ -163,6 +167,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       goals.close();
       lifecycle.stop();
       notify.stop();
+      monitors.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

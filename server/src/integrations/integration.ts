@@ -7,6 +7,8 @@ import type { NotifierFactory } from '../notify/notifier';
 
 import type { GoalKind } from '../goals/goalKind';
 
+import type { AnyMonitorKind } from '../monitors/monitorKind';
+
 /** The config sections an integration can contribute entries to. */
 export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
 
@@ -42,4 +44,10 @@ export interface Integration {
   notifier?: NotifierFactory;
   /** For a `notifiers` integration: the template its text is rendered with (default `core/notification`). */
   notificationTemplate?: string;
+  /**
+   * For section `monitors`: how entries of this type probe and poll (see
+   * monitors/monitorKind.ts). Absent: the type is configured but watches nothing yet.
+   * Each kind has its own params and state; the manager treats them as opaque JSON.
+   */
+  monitor?: AnyMonitorKind;
 }

@@ -9,3 +9,4 @@ export * as Budget from './budget';
 export * as Mcp from './mcp';
 export * as Notify from './notify';
 export * as Cost from './cost';
+export * as Monitors from './monitors';

@@ -9,6 +9,7 @@ import { registerMcpRoutes } from './mcp';
 import { registerNotifyRoutes } from './notify';
 import { registerCostRoutes } from './cost';
 import { budgetRoutes } from './budget';
+import { registerMonitorRoutes } from './monitors';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
@@ -18,4 +19,5 @@ export const ROUTES: readonly RegisterRoutes[] = [
   registerNotifyRoutes,
   registerCostRoutes,
   budgetRoutes,
+  registerMonitorRoutes,
 ];

@@ -1,11 +1,13 @@
 /** The shell monitor: runs a command now and then and tells the agent when its result changes. */
 import type { Integration } from '../integration';
+import { shellMonitorKind } from './shellMonitorKind';
 
 export const shellMonitor: Integration = {
   type: 'shell',
   section: 'monitors',
   summary: 'Runs a command on every poll and queues its output for the agent when the exit status changes (or on failure).',
   runsCommands: true,
+  monitor: shellMonitorKind,
   configSchema: {
     type: 'object',
     properties: {
