@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { Host, type AgentRecord, type AgentSpec } from '../../protocol';
+import { Host, Notify, type AgentRecord, type AgentSpec } from '../../protocol';
 import { UserError } from '../../common/userError';
 import { cliEntry } from '../hostClient';
 import { attachTerminal } from '../attachClient';
@@ -23,6 +23,7 @@ import { DEFAULT_HISTORY_LINES, startAgentProcess } from './agent';
 import { withHost } from './withHost';
 
 const HEADLESS_LIMIT_MS = 60_000;
+const NOTIFICATION_WAIT_MS = 5_000;
 
 export function registerDemo(program: Command): void {
   program
@@ -54,8 +55,23 @@ export function registerDemo(program: Command): void {
             assignment: { goal: DEMO.goal, monitors: [DEMO.monitor] },
           };
           const created = await c.sendRequest(Host.CreateAgent.type, spec);
-          const progress = followAgent(host.connection, created.id, step, project);
+          // While a terminal shows the agent, what happens is kept and printed after it (writing into the attached screen would garble it).
+          const later: string[] = [];
+          const during = options.headless ? step : (text: string) => void later.push(text);
+          const progress = followAgent(host.connection, created.id, during, project);
           await c.sendRequest(Host.WatchAgents.type, {});
+          // What people are told (VS Code shows the same feed); in a terminal they are printed once the agent is done.
+          const told: string[] = [];
+          let goalTold: () => void = () => undefined;
+          const goalNotified = new Promise<void>((resolve) => (goalTold = resolve));
+          c.onNotification(Notify.NotificationShown.type, ({ event, text }) => {
+            if (event.agentId !== created.id) return;
+            if (event.type === 'goal_met' || event.type === 'goal_failed') goalTold();
+            const line = `notification (${event.type}): ${text.split('\n')[0]}`;
+            if (options.headless) step(line);
+            else told.push(line);
+          });
+          await c.sendRequest(Notify.WatchNotifications.type, { workspaces: [project] });
           await startAgentProcess(created.id, created.token, created.spec);
           step(`agent ${created.id} started; its goal "${DEMO.goal}" is met when it calls superkick_signal_goal`);
           await c.sendRequest(Host.InjectAgent.type, {
@@ -65,14 +81,19 @@ export function registerDemo(program: Command): void {
             source: 'demo',
           });
           step('kickoff prompt queued; it is typed in when the agent is idle');
-          if (options.headless) return progress.goal(HEADLESS_LIMIT_MS);
+          // The notification of the goal follows its decision; the demo ends once people were told.
+          const toldOf = (met: boolean) => Promise.race([goalNotified, new Promise((resolve) => setTimeout(resolve, NOTIFICATION_WAIT_MS).unref())]).then(() => met);
+          if (options.headless) return progress.goal(HEADLESS_LIMIT_MS).then(toldOf);
           const outcome = await attachTerminal({ socketPath: created.attachSocket, token: created.token, detachKeys: detachSequences(DEFAULT_DETACH_KEY) });
           if (outcome.kind === 'detached') {
             detached = true;
+            for (const line of later) step(line);
             step(`detached; the agent goes on: superkick attach ${created.id}`);
             return true;
           }
-          return progress.goal(5_000);
+          const met = await progress.goal(5_000).then(toldOf);
+          for (const line of [...later, ...told]) step(line);
+          return met;
         },
         { start: true, workspace: null },
       );
