@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
-const handOff = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
-const [tool, json] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+// Superkick may also add `--session-id <uuid>` (the usage reader's), which takes a value.
+const argv = process.argv.slice(2).filter((arg, i, all) => arg !== '--session-id' && all[i - 1] !== '--session-id');
+const handOff = argv.filter((arg) => arg.startsWith('--'));
+const [tool, json] = argv.filter((arg) => !arg.startsWith('--'));
 const configFile = handOff.find((arg) => arg.startsWith('--mcp-config='))?.slice('--mcp-config='.length);
 if (!configFile) {
   console.log(`FAKE-CLI: no --mcp-config among ${JSON.stringify(process.argv.slice(2))}`);

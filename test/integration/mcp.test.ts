@@ -21,7 +21,7 @@ import { CLI, REPO, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { openHostConnection } from '../helpers/hostConnection';
 import { BASH } from '../helpers/cli';
-import { deadline, exitOf } from '../helpers/waitFor';
+import { deadline, exitOf, whenEvent } from '../helpers/waitFor';
 import { TestViewer } from '../helpers/testViewer';
 import { ViewerScreen } from '../helpers/viewerScreen';
 
@@ -227,13 +227,28 @@ describe('superkick mcp', () => {
     assert.deepEqual((JSON.parse(await sandbox.runOk(['questions', '--json'])) as Mcp.Question[]).map((q) => q.id), [id]);
   });
 
+  it("leaves a wrapper's arguments alone: with --driver claude, a program that is not claude gets no hand-off unless --mcp says so", async () => {
+    const marker = path.join(sandbox.work, 'wrapper-args.txt');
+    const id = await sandbox.startAgent(['sh', '-c', `printf '%s|' "$@" > ${marker}; exec sleep 600`, 'wrapper', 'one', 'two'], ['--driver', 'claude', '--name', 'wrapped']);
+    await whenEvent((listener) => {
+      const watcher = fs.watch(sandbox.work, listener);
+      return () => watcher.close();
+    }, () => (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').length ? true : undefined), 'the wrapper to write its arguments');
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'one|two|');
+    await sandbox.runOk(['stop', '--force', id]);
+  });
+
   it("hands a driver's program the MCP server: the CLI starts it from the hand-off and calls as its agent; list shows the user's arguments", async () => {
     const program = path.join(REPO, 'test', 'fakes', 'mcpCallingCli.mjs');
-    const id = await sandbox.startAgent([program, 'superkick_report_progress', '{"message":"via hand-off"}'], ['--driver', 'claude', '--name', 'handed']);
+    const id = await sandbox.startAgent([program, 'superkick_report_progress', '{"message":"via hand-off"}'], ['--driver', 'claude', '--mcp', '--name', 'handed']);
     const record = await watch.until(id, (r) => Boolean(r.progress?.message.startsWith('via hand-off')), 'progress from the handed-off server');
     const dir = path.join(sandbox.dir, 'state', 'agents', id);
     const config = path.join(dir, 'claude-mcp.json');
-    assert.equal(record.progress?.message, `via hand-off argv=${JSON.stringify([`--mcp-config=${config}`, '--allowedTools=mcp__superkick', 'superkick_report_progress', '{"message":"via hand-off"}'])}`);
+    // The hand-off first, then the usage reader's session id (cost), then what the user typed.
+    const argv = JSON.parse(record.progress!.message.slice('via hand-off argv='.length)) as string[];
+    assert.deepEqual(argv.slice(0, 3), [`--mcp-config=${config}`, '--allowedTools=mcp__superkick', '--session-id']);
+    assert.match(argv[3], /^[0-9a-f-]{36}$/);
+    assert.deepEqual(argv.slice(4), ['superkick_report_progress', '{"message":"via hand-off"}']);
     assert.deepEqual(record.args, ['superkick_report_progress', '{"message":"via hand-off"}'], 'the spec keeps what the user typed');
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(config).mode & 0o777, 0o600);

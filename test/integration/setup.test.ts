@@ -61,7 +61,8 @@ describe('superkick setup', () => {
       await press(terminal, DOWN, /❯ gemini/);
       await press(terminal, ENTER, /✔ Which agent CLI should agents run by default\? gemini$/m);
 
-      const list = await terminal.waitForText('Which integrations');
+      // The whole list, down to its last group (under load it can be drawn in more than one write).
+      const list = await terminal.waitForText(/Which integrations[^]*runtime:/);
       for (const section of ['spawners:', 'monitors:', 'notifiers:', 'goals:', 'runtime:']) assert.ok(list.includes(section), `the list is grouped: ${section}`);
       // The cursor starts on the first spawner; its summary shows below the list.
       assert.match(list, /❯ ?◯ datadog/);

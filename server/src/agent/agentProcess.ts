@@ -78,7 +78,13 @@ export async function runAgentProcess(): Promise<void> {
   // The workspace's `drivers:` entry, as it was when the agent was created.
   const driver = applyDriverOverride(driverNamed(spec.driver), spec.driverOverride);
   const usageClaims = new UsageClaims(paths.usageClaims, id);
-  const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: childEnv, startedAt: Date.now(), claim: (file) => usageClaims.claim(file) });
+  // Options go to the program only when it is the driver's CLI itself (or the person said so with --mcp):
+  // put before a wrapper's or an interpreter's arguments (`python3 fake.py`, `npx …`), they would be its own.
+  const isTheCli = spec.mcp ?? driver.commands.includes(path.basename(spec.command));
+  if (!isTheCli && driver.mcp !== 'none') log.info('agent', `${spec.command} is not ${driver.name}'s own program; its arguments are left as they are (no MCP hand-off; --mcp to hand it anyway)`);
+  const mcp = isTheCli ? launchWithMcp(driver, paths, id, childEnv, (message) => log.warn('agent.mcp', message)) : { args: [], env: {} };
+  // Read with the environment the program gets: the MCP hand-off may give it a home of its own (Gemini's overlay).
+  const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: { ...childEnv, ...mcp.env }, startedAt: Date.now(), claim: (file) => usageClaims.claim(file), addArgs: isTheCli });
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
     {
@@ -200,8 +206,8 @@ export async function runAgentProcess(): Promise<void> {
   try {
     await attach.listen();
     // The user's arguments, with the usage session id (cost) and then the MCP hand-off before them.
-    const launch = launchWithMcp(driver, { ...spec, args: usage.args }, paths, id, childEnv, (message) => log.warn('agent.mcp', message));
-    pty = new PtySession({ file, args: launch.args, cwd: spec.cwd, env: { ...childEnv, ...launch.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
+    // The MCP hand-off, then the usage reader's session id, then what the person typed.
+    pty = new PtySession({ file, args: [...mcp.args, ...usage.args], cwd: spec.cwd, env: { ...childEnv, ...mcp.env, [AGENT_ENV.id]: id, [AGENT_ENV.token]: token }, cols, rows, onData: relay, onExit: (exit) => void onExit(exit) });
   } catch (error) {
     signalReady({ ok: false, error: `could not start ${spec.command}: ${(error as Error).message}`, exitCode: 1 });
     process.exit(1);

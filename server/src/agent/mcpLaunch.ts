@@ -8,7 +8,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AgentSpec } from '../protocol';
 import { agentFilesDir, type SuperkickPaths } from '../common/paths';
 import { ensurePrivateDir } from '../common/secureDir';
 import { writeFileAtomic } from '../common/atomicFile';
@@ -22,8 +21,9 @@ export function mcpCallLogPath(paths: SuperkickPaths, id: string): string {
   return path.join(agentFilesDir(paths, id), 'mcp-calls.jsonl');
 }
 
-export function launchWithMcp(driver: DriverProfile, spec: AgentSpec, paths: SuperkickPaths, id: string, env: NodeJS.ProcessEnv, warn: (message: string) => void): { args: string[]; env: Record<string, string> } {
-  if (driver.mcp === 'none') return { args: spec.args, env: {} };
+/** The options to put before the program's own arguments, and the environment to add, that hand its CLI the MCP server. */
+export function launchWithMcp(driver: DriverProfile, paths: SuperkickPaths, id: string, env: NodeJS.ProcessEnv, warn: (message: string) => void): { args: string[]; env: Record<string, string> } {
+  if (driver.mcp === 'none') return { args: [], env: {} };
   let gemini: UserGeminiHome | undefined;
   if (driver.mcp === 'gemini-home-overlay') {
     try {
@@ -31,7 +31,7 @@ export function launchWithMcp(driver: DriverProfile, spec: AgentSpec, paths: Sup
     } catch (error) {
       // Without the user's settings the overlay would lose them (their sign-in): better no MCP server than a broken CLI.
       warn(`not handing Gemini the Superkick MCP server: ${(error as Error).message}`);
-      return { args: spec.args, env: {} };
+      return { args: [], env: {} };
     }
   }
   const dir = agentFilesDir(paths, id);
@@ -52,7 +52,7 @@ export function launchWithMcp(driver: DriverProfile, spec: AgentSpec, paths: Sup
     fs.rmSync(link.path, { force: true, recursive: true }); // a link or what an earlier run left: never what it points to
     fs.symlinkSync(link.target, link.path);
   }
-  return { args: [...handOff.args, ...spec.args], env: handOff.env };
+  return { args: handOff.args, env: handOff.env };
 }
 
 /** The user's Gemini home (theirs, or the one GEMINI_CLI_HOME names): its .gemini entries and settings. */

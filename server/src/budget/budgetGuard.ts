@@ -125,9 +125,9 @@ export class BudgetGuard {
     const reason = `reached ${LIMIT_WORDS[limit.kind]}: ${formatUsd(limit.spentUsd)} of ${formatUsd(limit.limitUsd)}. Raise it with: superkick budget raise ${record.id} <usd>, or stop it with: superkick stop ${record.id}`;
     this.registry.setHold(record.id, { reason, by: 'budget', since: new Date().toISOString() });
     this.log.warn(TAG, `agent ${record.id} paused: ${reason}`);
-    if (record.state === 'working' && record.connected) {
+    const key = this.profileOf(record.id).interruptKey;
+    if (key && record.state === 'working' && record.connected) {
       // Its turn is interrupted, not its process: the conversation stays, ready to go on.
-      const key = this.profileOf(record.id).interruptKey;
       this.registry
         .link(record.id)
         .sendRequest(AgentLink.AgentInput.type, { text: key, submit: false, queued: false })
@@ -142,7 +142,6 @@ export class BudgetGuard {
   }
 
   private release(record: AgentRecord, budget: AgentBudget, raisedBy: number | undefined): void {
-    this.registry.setHold(record.id, null);
     const limits = budget.limits.map((limit) => `${LIMIT_WORDS[limit.kind]} is now ${formatUsd(limit.limitUsd)}, ${formatUsd(limit.spentUsd)} spent`).join('; ');
     const who = raisedBy ? `A person raised your budget by ${formatUsd(raisedBy)}` : 'Your budget was raised';
     this.log.info(TAG, `agent ${record.id} released: ${limits}`);
@@ -153,6 +152,7 @@ export class BudgetGuard {
       source: 'budget',
       dedupeKey: 'budget-release',
     });
-    this.queue.agentChanged(this.registry.record(record.id));
+    // Queued before the hold ends: it goes in first, with what waited during the pause, as one turn.
+    this.registry.setHold(record.id, null);
   }
 }

@@ -29,6 +29,8 @@ export interface LaunchFacts {
   startedAt: number;
   /** Claims a session file for this agent (see usageClaims.ts); without it, nothing is claimed. */
   claim?: (file: string) => boolean;
+  /** False when the program is not the CLI itself (a wrapper): nothing is added to its arguments, and the session is looked for instead. */
+  addArgs?: boolean;
 }
 
 /** Options with which a person picks the session themselves; we then add no session id of our own. */
@@ -40,7 +42,7 @@ export function usageLaunch(kind: UsageSourceKind | null, facts: LaunchFacts, ne
   switch (kind) {
     case 'claude-session': {
       const given = optionValue(facts.args, '--session-id') ?? optionValue(facts.args, '--resume') ?? optionValue(facts.args, '-r');
-      const own = hasAny(facts.args, CLAUDE_SESSION_OPTIONS) ? null : newId();
+      const own = facts.addArgs === false || hasAny(facts.args, CLAUDE_SESSION_OPTIONS) ? null : newId();
       // A resumed session forked with --fork-session gets a new id we cannot know: look for the newest file instead.
       const sessionId = own ?? (facts.args.includes('--fork-session') ? null : given && isUuid(given) ? given : null);
       return {
@@ -51,12 +53,14 @@ export function usageLaunch(kind: UsageSourceKind | null, facts: LaunchFacts, ne
     case 'codex-rollout':
       return { args: facts.args, reader: new CodexUsageReader({ codexHome: facts.env.CODEX_HOME || path.join(home, '.codex'), cwd: facts.cwd, startedAt: facts.startedAt, claim: facts.claim }) };
     case 'gemini-chat': {
-      if (hasAny(facts.args, GEMINI_SESSION_OPTIONS)) {
+      // Gemini keeps its files under GEMINI_CLI_HOME when that is set (the MCP hand-off's private home does).
+      const geminiHome = facts.env.GEMINI_CLI_HOME || home;
+      if (facts.addArgs === false || hasAny(facts.args, GEMINI_SESSION_OPTIONS)) {
         const given = optionValue(facts.args, '--session-id');
-        return { args: facts.args, reader: given ? new GeminiUsageReader({ home, sessionId: given }) : null };
+        return { args: facts.args, reader: given ? new GeminiUsageReader({ home: geminiHome, sessionId: given }) : null };
       }
       const own = newId();
-      return { args: ['--session-id', own, ...facts.args], reader: new GeminiUsageReader({ home, sessionId: own }) };
+      return { args: ['--session-id', own, ...facts.args], reader: new GeminiUsageReader({ home: geminiHome, sessionId: own }) };
     }
     case null:
       return { args: facts.args, reader: null };

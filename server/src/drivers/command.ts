@@ -7,7 +7,8 @@ export const command: DriverProfile = {
   states: { waiting: [], working: [], idle: [] },
   idleSettleMs: 300,
   enterDelayMs: 0,
-  interruptKey: '\x03',
+  // A plain program has no turns to interrupt (Ctrl-C would end most of them): nothing is pressed.
+  interruptKey: null,
   mcp: 'none',
   usage: null,
   observedVersion: null,

@@ -38,8 +38,8 @@ export interface DriverProfile {
    * takes an Enter that comes too soon for a newline.
    */
   enterDelayMs: number;
-  /** The key that interrupts the CLI's current turn without ending it (Esc for most; Ctrl-C where Esc does nothing). */
-  interruptKey: string;
+  /** The key that interrupts the CLI's current turn without ending it (Esc for most; Ctrl-C where Esc does nothing); null: none is pressed. */
+  interruptKey: string | null;
   /** How it is handed the Superkick MCP server (see mcpHandOff.ts). */
   mcp: McpHandOffKind;
   /** Where its token usage is read (cost/usageLaunch.ts); `null` when the CLI exposes none, and its cost shows as unknown. */

@@ -23,6 +23,11 @@ export interface AgentSpec {
   workspace?: string | null;
   /** What it is supervised for; absent: nothing beyond its terminal. */
   assignment?: AgentAssignment;
+  /**
+   * Hand the program the Superkick MCP server (and the options its usage reader needs). Absent:
+   * only when the program is the driver's CLI itself (its name is one of the driver's commands).
+   */
+  mcp?: boolean;
   /** The workspace's `drivers:` entry for its driver, filled in by the host when the agent is created. */
   driverOverride?: DriverOverride | null;
 }

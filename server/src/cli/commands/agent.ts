@@ -32,6 +32,7 @@ interface AgentOptions {
   notifier?: string[];
   budget?: string;
   maxDuration?: string;
+  mcp?: boolean;
 }
 
 export const DEFAULT_HISTORY_LINES = 10_000;
@@ -54,6 +55,8 @@ export function registerAgent(program: Command): void {
     .option('--notifier <name>', 'an entry under notifiers: told about it (repeat for more; default: all)', collect)
     .option('--budget <usd>', 'cost limit in US dollars; at the limit it is paused and a person is asked')
     .option('--max-duration <seconds>', 'stop it after this many seconds, whatever its goal says')
+    .option('--mcp', "hand the program the Superkick MCP server even if its name is not the driver's CLI (a wrapper script)")
+    .option('--no-mcp', 'do not hand the program the Superkick MCP server')
     .action(async (words: string[], options: AgentOptions) => {
       const [command, ...args] = words;
       const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -73,6 +76,7 @@ export function registerAgent(program: Command): void {
         record: Boolean(options.record),
         workspace: findWorkspaceRoot(cwd),
         assignment: assignmentFrom(options),
+        ...(options.mcp === undefined ? {} : { mcp: options.mcp }),
       };
       const started = await withHost(async (host) => {
         const created = await host.connection.sendRequest(Host.CreateAgent.type, spec);
