@@ -14,14 +14,19 @@ export const commandGoalKind: GoalKind = {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const run = async () => {
-      const result = await runShellCommand(command, { cwd: context.agent.cwd, timeoutMs });
+      const result = await runShellCommand(command, { cwd: context.agent.cwd, timeoutMs }).catch((error: Error) => ({ error: error.message }));
       if (stopped) return;
+      if ('error' in result) {
+        context.log.warn('goals', `goal ${context.name} of ${context.agent.id}: could not run \`${command}\`: ${result.error}`);
+        timer = setTimeout(() => void run(), intervalMs);
+        return;
+      }
       if (result.exitCode === 0) {
         context.decide('met', `\`${command}\` exited 0`, 'command');
       } else if (result.exitCode !== null && failCodes.includes(result.exitCode)) {
         context.decide('failed', `\`${command}\` exited ${result.exitCode}\n${tail(result.output)}`, 'command');
       } else {
-        const why = result.error ?? (result.timedOut ? `timed out after ${timeoutMs / 1000}s` : `exited ${result.exitCode}`);
+        const why = result.timedOut ? `timed out after ${timeoutMs / 1000}s` : `exited ${result.exitCode ?? `on ${result.signal}`}`;
         context.log.debug('goals', `goal ${context.name} of ${context.agent.id}: \`${command}\` ${why}; not met yet`);
         timer = setTimeout(() => void run(), intervalMs);
       }

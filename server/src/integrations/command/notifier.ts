@@ -6,19 +6,15 @@
  * expands where the user's command says so ("$SUPERKICK_AGENT_NAME" stays one
  * word, and its contents are never run).
  */
-import { spawn } from 'node:child_process';
+import { runShellCommand } from '../../common/shellCommand';
 import type { Notification, NotifierEntry, NotifierFactory, NotifierServices, SendOutcome } from '../../notify/notifier';
 import { SENT } from '../../notify/notifier';
 
 export const DEFAULT_NOTIFIER_TIMEOUT_S = 30;
-/** After the polite SIGTERM to its process group, a command that is still there gets SIGKILL. */
-const KILL_GRACE_MS = 2_000;
-/** Output kept for the log, per stream: enough for an error message, bounded against a chatty command. */
+/** Output kept for the log: enough to see what went wrong, bounded against a chatty command. */
 const OUTPUT_KEPT_BYTES = 8 * 1024;
 /** One environment value must stay below the kernel's limit for a single string (128 KiB). */
 const MAX_ENV_VALUE = 32 * 1024;
-/** Once the shell has exited, how long a background child may keep its output open before we stop reading. */
-const PIPE_GRACE_MS = 1_000;
 
 export const commandNotifierFactory: NotifierFactory = (entry, services) => ({
   send: (notification) => runNotifierCommand(entry, services, notification),
@@ -49,92 +45,22 @@ export function notifierEnv(notification: Notification, base: NodeJS.ProcessEnv 
   return env;
 }
 
-function runNotifierCommand(entry: NotifierEntry, services: NotifierServices, notification: Notification): Promise<SendOutcome> {
+async function runNotifierCommand(entry: NotifierEntry, services: NotifierServices, notification: Notification): Promise<SendOutcome> {
   const command = typeof entry.command === 'string' ? entry.command : '';
-  if (!command.trim()) return Promise.reject(new Error('no command is configured'));
+  if (!command.trim()) throw new Error('no command is configured');
   const timeoutS = typeof entry.timeout === 'number' && entry.timeout > 0 ? entry.timeout : DEFAULT_NOTIFIER_TIMEOUT_S;
   const input = entry.stdin === 'json' ? JSON.stringify({ ...notification.event, text: notification.text, agent: notification.agent }) : notification.text;
   const tag = `notify.command#${notification.notifier}`;
   const cwd = services.defaultCwd;
 
-  return new Promise((resolve, reject) => {
-    // Its own process group, so a timeout ends whatever it started too.
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env: notifierEnv(notification), detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-    const stdout = new BoundedText();
-    const stderr = new BoundedText();
-    child.stdout.on('data', (chunk: Buffer) => stdout.add(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
-    // A command that does not read its input closes the pipe early: that is its business.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-        // Already gone.
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-    }, timeoutS * 1000);
-
-    let finished = false;
-    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      if (stdout.text) services.log.info(tag, `stdout: ${stdout.text}`);
-      if (stderr.text) services.log.info(tag, `stderr: ${stderr.text}`);
-      if (timedOut) {
-        reject(new Error(`the command timed out after ${timeoutS} s; its process group was killed`));
-      } else if (code === 0) {
-        resolve(SENT);
-      } else {
-        const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const lastLine = stderr.text.trim().split('\n').at(-1);
-        reject(new Error(`the command ${why}${lastLine ? `: ${lastLine}` : ''}`));
-      }
-    };
-    child.on('error', (error) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      reject(new Error(`could not run the command: ${error.message}`));
-    });
-    child.on('close', finish);
-    child.on('exit', (code, signal) => {
-      // Normally 'close' follows at once; a background child holding the pipes open must not hold us.
-      setTimeout(() => finish(code, signal), PIPE_GRACE_MS).unref();
-    });
+  const run = await runShellCommand(command, { cwd, env: notifierEnv(notification), stdin: input, timeoutMs: timeoutS * 1000, maxOutputBytes: OUTPUT_KEPT_BYTES }).catch((error: Error) => {
+    throw new Error(`could not run the command: ${error.message}`);
   });
-}
-
-class BoundedText {
-  private readonly chunks: Buffer[] = [];
-  private bytes = 0;
-  private dropped = false;
-
-  add(chunk: Buffer): void {
-    if (this.bytes >= OUTPUT_KEPT_BYTES) {
-      this.dropped = true;
-      return;
-    }
-    const room = OUTPUT_KEPT_BYTES - this.bytes;
-    this.chunks.push(chunk.subarray(0, room));
-    this.bytes += Math.min(room, chunk.length);
-    if (chunk.length > room) this.dropped = true;
-  }
-
-  get text(): string {
-    const text = Buffer.concat(this.chunks).toString('utf8').trimEnd();
-    return this.dropped ? `${text} [… more output not kept]` : text;
-  }
+  const output = run.output.trimEnd();
+  if (output) services.log.info(tag, `output: ${run.outputTruncated ? '[…] ' : ''}${output}`);
+  if (run.timedOut) throw new Error(`the command timed out after ${timeoutS} s; its process group was killed`);
+  if (run.exitCode === 0) return SENT;
+  const why = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode}`;
+  const lastLine = run.stderr.trim().split('\n').at(-1);
+  throw new Error(`the command ${why}${lastLine ? `: ${lastLine}` : ''}`);
 }
