@@ -4,7 +4,8 @@
  * what reading the screen costs an idle agent. tmux has no counterpart.
  *
  * The agent is a stand-in shaped like Claude Code's screens (it echoes what is
- * typed, as the real CLIs do), named `claude` so the claude driver reads it.
+ * typed, as the real CLIs do), named `claude` so the claude driver reads it
+ * (and hands it claude's options, which it ignores).
  * It writes the wall-clock time at which it drew the idle screen and at which
  * the queued line arrived.
  */
@@ -22,7 +23,7 @@ const FAKE = `#!/usr/bin/env python3
 import os, sys, time, tty
 tty.setraw(0)
 RULE = '\\u2500' * 50
-out = open(sys.argv[1], 'a', buffering=1)
+out = open(sys.argv[-1], 'a', buffering=1)  # last: Superkick puts claude's own options (the MCP hand-off) first
 WORKING = ('\\u273d Pondering\\u2026', '  esc to interrupt')
 IDLE = ('\\u273b Worked for 1s', '  ? for shortcuts')
 current = WORKING

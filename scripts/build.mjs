@@ -14,10 +14,13 @@ const common = {
   external: ['node-pty'],
   logLevel: 'warning',
   minify: true,
-  define: { SUPERKICK_VERSION: JSON.stringify(version) },
+  define: { SUPERKICK_VERSION: JSON.stringify(version), SUPERKICK_BUNDLED: 'true' },
 };
 
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['server/src/agent/screenWorker.ts'], outfile: 'dist/screenWorker.js' }),
+  // Side bundles, loaded by the few commands that need them (server/src/common/sideBundle.ts).
+  build({ ...common, entryPoints: ['server/src/mcp/sideBundle.ts'], outfile: 'dist/mcp.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/prompts.ts'], outfile: 'dist/prompts.js' }),
 ]);

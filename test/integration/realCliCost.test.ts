@@ -7,14 +7,13 @@
  * With SUPERKICK_RECORD_USAGE=1 the session files are copied (paths
  * normalised) into test/fixtures/usage/ for the reader unit tests.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO, Sandbox } from '../helpers/sandbox';
+import { REPO } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
-import { IN_LOOPBACK_NAMESPACE, runInLoopbackNamespace } from '../helpers/loopbackNamespace';
-import { realCliBin, realCliEnvironment } from '../helpers/realClis';
+import { describeWithRealClis, RealCliWorld } from '../helpers/realCliWorld';
 import { FakeModelServer } from '../fakes/models/fakeModelServer';
 import type { Turn } from '../fakes/models/reply';
 import { ANTHROPIC_USAGE } from '../fakes/models/anthropic';
@@ -56,71 +55,50 @@ const CLIS: Array<{ program: string; vendor: Turn['vendor']; args: string[]; pro
   },
 ];
 
-if (!IN_LOOPBACK_NAMESPACE) {
-  describe('cost from the real agent CLIs', () => {
-    it('passes its tests inside a loopback-only network namespace', async () => {
-      realCliBin();
-      const { code, output } = await runInLoopbackNamespace(__filename);
-      assert.equal(code, 0, output);
-    });
+describeWithRealClis('cost from the real agent CLIs', __filename, () => {
+  const world = new RealCliWorld();
+  const { sandbox } = world;
+  let fake: FakeModelServer;
+  let watch: HostWatch;
+  let env: NodeJS.ProcessEnv;
+  const { home } = world;
+  before(() => ({ fake, watch, env } = world));
+
+
+  it('a command-driver agent shows its cost as unknown, not zero', async () => {
+    const id = await sandbox.startAgent(['bash', '--norc'], ['--name', 'plain-cost'], { env });
+    await watch.until(id, (r) => r.connected, 'registered', CLI_DEADLINE_MS);
+    const record = await sandbox.agent(id);
+    assert.equal(record.driver, 'command');
+    assert.equal(record.cost, null);
+    assert.match(await sandbox.runOk(['list'], { env }), /plain-cost.*\bunknown$/m);
+    await sandbox.run(['stop', id, '--force'], { env });
   });
-} else {
-  describe('cost from the real agent CLIs', () => {
-    const sandbox = new Sandbox();
-    let fake: FakeModelServer;
-    let watch: HostWatch;
-    let env: NodeJS.ProcessEnv;
-    let home: string;
 
-    before(async () => {
-      fake = await FakeModelServer.start();
-      home = path.join(sandbox.work, 'home');
-      fs.mkdirSync(home);
-      env = { ...realCliEnvironment(home, sandbox.work, fake.url), PATH: `${realCliBin()}:${process.env.PATH}` };
-      await sandbox.runOk(['list'], { env });
-      watch = await HostWatch.open(sandbox.dir);
-    });
-    after(async () => {
-      watch?.close();
-      await sandbox.cleanup();
-      await fake?.stop();
-    });
-
-    it('a command-driver agent shows its cost as unknown, not zero', async () => {
-      const id = await sandbox.startAgent(['bash', '--norc'], ['--name', 'plain-cost'], { env });
-      await watch.until(id, (r) => r.connected, 'registered', CLI_DEADLINE_MS);
-      const record = await sandbox.agent(id);
-      assert.equal(record.driver, 'command');
-      assert.equal(record.cost, null);
-      assert.match(await sandbox.runOk(['list'], { env }), /plain-cost.*\bunknown$/m);
+  for (const { program, vendor, args, promptArgs, perAnswer } of CLIS) {
+    it(`${program}: after one turn its record shows the tokens the model reported and their price`, async () => {
+      // The prompt is given on the command line: this test is about the usage the CLI records, not about typing into it.
+      const from = fake.turns.length;
+      const id = await sandbox.startAgent([program, ...args, ...promptArgs(`Cost-${program} please answer.`)], ['--name', `${program}-cost`], { env });
+      await fake.turn(vendor, (t) => t.userText.includes(`Cost-${program}`), 'the prompt', from);
+      const record = await watch.until(id, (r) => (r.cost?.outputTokens ?? 0) > 0, 'the usage of the turn on the record', CLI_DEADLINE_MS);
+      if (process.env.SUPERKICK_RECORD_USAGE === '1') recordSessionFiles(program, home, sandbox.work);
+      const cost = record.cost!;
+      // Side requests (titles, routing) may or may not be in the CLI's records: count whole answers.
+      const answers = cost.outputTokens / perAnswer.output;
+      assert.ok(Number.isInteger(answers) && answers >= 1, `${cost.outputTokens} output tokens is a whole number of answers`);
+      assert.deepEqual(tokensOf(cost), scaled(perAnswer, answers));
+      assert.equal(cost.models.length, 1, `one model: ${cost.models.join(', ')}`);
+      assert.deepEqual(cost.unpricedModels, []);
+      const expected = new PriceTable().cost(cost.models[0], scaled(perAnswer, answers))!;
+      assert.ok(expected > 0);
+      assert.ok(Math.abs(cost.usd! - expected) < 1e-6, `usd ${cost.usd} ≈ ${expected}`);
+      const table = await sandbox.runOk(['cost'], { env });
+      assert.match(table, new RegExp(`^${id}\\s+${program}-cost\\s+${program}\\s`, 'm'));
       await sandbox.run(['stop', id, '--force'], { env });
     });
-
-    for (const { program, vendor, args, promptArgs, perAnswer } of CLIS) {
-      it(`${program}: after one turn its record shows the tokens the model reported and their price`, async () => {
-        // The prompt is given on the command line: this test is about the usage the CLI records, not about typing into it.
-        const from = fake.turns.length;
-        const id = await sandbox.startAgent([program, ...args, ...promptArgs(`Cost-${program} please answer.`)], ['--name', `${program}-cost`], { env });
-        await fake.turn(vendor, (t) => t.userText.includes(`Cost-${program}`), 'the prompt', from);
-        const record = await watch.until(id, (r) => (r.cost?.outputTokens ?? 0) > 0, 'the usage of the turn on the record', CLI_DEADLINE_MS);
-        if (process.env.SUPERKICK_RECORD_USAGE === '1') recordSessionFiles(program, home, sandbox.work);
-        const cost = record.cost!;
-        // Side requests (titles, routing) may or may not be in the CLI's records: count whole answers.
-        const answers = cost.outputTokens / perAnswer.output;
-        assert.ok(Number.isInteger(answers) && answers >= 1, `${cost.outputTokens} output tokens is a whole number of answers`);
-        assert.deepEqual(tokensOf(cost), scaled(perAnswer, answers));
-        assert.equal(cost.models.length, 1, `one model: ${cost.models.join(', ')}`);
-        assert.deepEqual(cost.unpricedModels, []);
-        const expected = new PriceTable().cost(cost.models[0], scaled(perAnswer, answers))!;
-        assert.ok(expected > 0);
-        assert.ok(Math.abs(cost.usd! - expected) < 1e-6, `usd ${cost.usd} ≈ ${expected}`);
-        const table = await sandbox.runOk(['cost'], { env });
-        assert.match(table, new RegExp(`^${id}\\s+${program}-cost\\s+${program}\\s`, 'm'));
-        await sandbox.run(['stop', id, '--force'], { env });
-      });
-    }
-  });
-}
+  }
+});
 
 function tokensOf(cost: NonNullable<AgentRecord['cost']>): TokenCounts {
   return { input: cost.inputTokens, output: cost.outputTokens, cacheRead: cost.cacheReadTokens, cacheWrite: cost.cacheWriteTokens };

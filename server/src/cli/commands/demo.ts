@@ -21,6 +21,9 @@ import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
 import { breakDemoProject, createDemoProject, DEMO } from '../../demo/demoProject';
 import { DEFAULT_HISTORY_LINES, startAgentProcess } from './agent';
 import { withHost } from './withHost';
+import { requireSideBundle } from '../../common/sideBundle';
+
+declare const SUPERKICK_BUNDLED: boolean | undefined;
 
 const HEADLESS_LIMIT_MS = 60_000;
 const NOTIFICATION_WAIT_MS = 5_000;
@@ -105,7 +108,10 @@ export function registerDemo(program: Command): void {
   program
     .command('__demo-agent', { hidden: true })
     .description('internal: the scripted agent of superkick demo')
-    .action(async () => (await import('../../demo/demoAgent')).runDemoAgent(cliEntry()));
+    .action(async () => {
+      const { runDemoAgent } = typeof SUPERKICK_BUNDLED !== 'undefined' ? requireSideBundle<typeof import('../../mcp/sideBundle')>('mcp') : await import('../../mcp/sideBundle');
+      await runDemoAgent(cliEntry());
+    });
 }
 
 /** Prints what happens to the demo agent; breaks the project once the agent has taken its kickoff. */

@@ -13,6 +13,9 @@ import { UserError } from '../../common/userError';
 import { commandEntryNames, composeStarterConfig, snippetEntryName, type StarterChoices } from '../../config/starterConfig';
 import { currentWorkspace, findWorkspaceRoot, workspaceFile } from '../../config/workspaceRoot';
 import { shortPath } from './config';
+import { requireSideBundle } from '../../common/sideBundle';
+
+declare const SUPERKICK_BUNDLED: boolean | undefined;
 
 interface SetupOptions {
   yes?: boolean;
@@ -85,7 +88,7 @@ async function setup(file: string, shown: string, root: string, options: SetupOp
   const exists = fs.existsSync(file);
   if (exists && !options.force) {
     if (options.yes) throw new UserError(`${shown} already exists and was left as it was; run \`superkick setup --yes --force\` to replace it, or \`superkick setup\` to be asked`);
-    const { confirm } = await import('@inquirer/prompts');
+    const { confirm } = await loadPrompts();
     const replace = await confirm({ message: `${shown} already exists. Replace it with a new starter file?`, default: false });
     if (!replace) {
       console.log(`Left ${shown} as it was.`);
@@ -117,7 +120,7 @@ function defaultChoices(drivers: { name: string; installed: boolean }[]): Starte
 }
 
 async function askChoices(drivers: { name: string; installed: boolean }[]): Promise<StarterChoices> {
-  const { checkbox, number, select, Separator } = await import('@inquirer/prompts');
+  const { checkbox, number, select, Separator } = await loadPrompts();
   const width = Math.max(...drivers.map((driver) => driver.name.length));
   const driver = await select({
     message: 'Which agent CLI should agents run by default?',
@@ -189,4 +192,9 @@ function closingMessage(verb: string, shown: string, root: string, choices: Star
   }
   lines.push(`Check it after each edit: ${check}`);
   return lines.join('\n');
+}
+
+/** The prompts, from their own bundle (they are most of the CLI's size and only setup asks). */
+async function loadPrompts(): Promise<typeof import('../prompts')> {
+  return typeof SUPERKICK_BUNDLED !== 'undefined' ? requireSideBundle<typeof import('../prompts')>('prompts') : await import('../prompts');
 }
