@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { driverNamed } from '../../server/src/drivers';
 import { mcpHandOff } from '../../server/src/drivers/mcpHandOff';
+import { statesWithMcpHandedOff } from '../../server/src/drivers/mcpHandOff';
+import { compilePatterns, detectState } from '../../server/src/drivers/detectState';
 
 const server = { command: '/usr/bin/node', args: ['/opt/superkick/dist/cli.js', 'mcp'], envNames: ['SUPERKICK_AGENT_ID', 'SUPERKICK_AGENT_TOKEN', 'SUPERKICK_DIR'] };
 const dir = '/run/sk/agent-1';
@@ -52,5 +54,17 @@ describe('MCP hand-off', () => {
       "/usr/bin/node '/opt/it'\\''s here/cli.js' mcp",
     ]);
     assert.deepEqual(mcpHandOff(driverNamed('command'), server, dir), { args: [], env: {}, files: [] });
+  });
+});
+
+describe('MCP hand-off: ready before idle', () => {
+  it("with the server handed off, Gemini counts as idle only once its footer counts the connected servers", () => {
+    const patterns = compilePatterns(statesWithMcpHandedOff(driverNamed('gemini')));
+    const input = ' >   Type your message or @path/to/file\n';
+    assert.equal(detectState(input + ' ~/project    no sandbox    Auto\n', patterns), undefined, 'its input box is up, its servers are not');
+    assert.equal(detectState(input + ' ~/project    1 MCP server    Auto\n', patterns), 'idle');
+    assert.equal(detectState(' 2 MCP servers\n' + input, patterns), 'idle');
+    // Without a hand-off, and for a CLI without such a signal, the profile's own patterns stand.
+    assert.deepEqual(statesWithMcpHandedOff(driverNamed('claude')), driverNamed('claude').states);
   });
 });

@@ -24,6 +24,7 @@ import { VERSION } from '../common/version';
 import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
 import { applyDriverOverride } from '../drivers/overrides';
+import { statesWithMcpHandedOff } from '../drivers/mcpHandOff';
 import { launchWithMcp } from './mcpLaunch';
 import { usageLaunch } from '../cost/usageLaunch';
 import { UsageWatcher } from '../cost/usageWatcher';
@@ -83,10 +84,11 @@ export async function runAgentProcess(): Promise<void> {
   const isTheCli = spec.mcp ?? driver.commands.includes(path.basename(spec.command));
   if (!isTheCli && driver.mcp !== 'none') log.info('agent', `${spec.command} is not ${driver.name}'s own program; its arguments are left as they are (no MCP hand-off; --mcp to hand it anyway)`);
   const mcp = isTheCli ? launchWithMcp(driver, paths, id, childEnv, (message) => log.warn('agent.mcp', message)) : { args: [], env: {} };
+  const handedOff = mcp.args.length > 0 || Object.keys(mcp.env).length > 0;
   // Read with the environment the program gets: the MCP hand-off may give it a home of its own (Gemini's overlay).
   const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: { ...childEnv, ...mcp.env }, startedAt: Date.now(), claim: (file) => usageClaims.claim(file), addArgs: isTheCli });
   const screen = new ScreenModel(
-    { version: VERSION, cols, rows, scrollback, states: driver.states, idleSettleMs: driver.idleSettleMs },
+    { version: VERSION, cols, rows, scrollback, states: handedOff ? statesWithMcpHandedOff(driver) : driver.states, idleSettleMs: driver.idleSettleMs },
     {
       reply: (data) => pty?.write(data),
       pause: () => pty?.pause(),

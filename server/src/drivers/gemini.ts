@@ -13,6 +13,8 @@ export const gemini: DriverProfile = {
   enterDelayMs: 150,
   interruptKey: '\x1b',
   mcp: 'gemini-home-overlay',
+  // Its footer counts the connected servers; before that, a typed prompt was seen to vanish.
+  mcpReady: '\\d+ MCP servers?\\b',
   usage: 'gemini-chat',
   observedVersion: '0.61',
   verified: { states: ['idle', 'working', 'waiting'], note: 'seen with @google/gemini-cli 0.61 against a fake model server' },

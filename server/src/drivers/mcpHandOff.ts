@@ -109,6 +109,14 @@ export function mcpHandOff(driver: DriverProfile, server: McpServerCommand, dir:
   }
 }
 
+/** The profile's screen states once the MCP server was handed off: idle also needs `mcpReady` on the screen. */
+export function statesWithMcpHandedOff(driver: DriverProfile): DriverProfile['states'] {
+  const ready = driver.mcpReady;
+  if (!ready) return driver.states;
+  const both = (idle: string) => `(?:${idle})[\\s\\S]*(?:${ready})|(?:${ready})[\\s\\S]*(?:${idle})`;
+  return { ...driver.states, idle: driver.states.idle.map(both) };
+}
+
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

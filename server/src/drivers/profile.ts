@@ -42,6 +42,12 @@ export interface DriverProfile {
   interruptKey: string | null;
   /** How it is handed the Superkick MCP server (see mcpHandOff.ts). */
   mcp: McpHandOffKind;
+  /**
+   * Shown once the CLI's MCP servers are connected. With ours handed off, the CLI counts as idle
+   * only once this shows too: a CLI that draws its input box before its servers connect, and
+   * drops what is typed meanwhile, must not be typed into yet.
+   */
+  mcpReady?: string;
   /** Where its token usage is read (cost/usageLaunch.ts); `null` when the CLI exposes none, and its cost shows as unknown. */
   usage: UsageSourceKind | null;
   /** Which states were checked against the real program here, and which come from its documentation only. */
