@@ -130,6 +130,15 @@ describe('budget guard', () => {
     assert.deepEqual(standing.limits.map((l) => l.kind), ['day']);
   });
 
+  it("holds an agent started after today's budget is spent", () => {
+    settings = { daily_usd: 1 };
+    const spender = agent();
+    spending.spend(spender, 1.5);
+    const late = agent(undefined, 'idle');
+    assert.equal(registry.record(late).hold?.by, 'budget');
+    assert.match(registry.record(late).hold?.reason ?? '', /today's budget for all agents/);
+  });
+
   it('refuses a raise that is not a positive amount', () => {
     const id = agent(1);
     assert.throws(() => guard.raise(id, -1), /positive number of US dollars/);

@@ -37,6 +37,8 @@ const LIMIT_WORDS: Record<LimitKind, string> = { agent: "this agent's budget", d
 export class BudgetGuard {
   /** Events already published by this host (the notifiers also de-duplicate, across restarts). */
   private readonly published = new Set<string>();
+  /** Agents checked once already (each new one is checked when it first appears). */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly registry: AgentRegistry,
@@ -51,6 +53,12 @@ export class BudgetGuard {
   /** Checks every live agent now and whenever spending or budgets change. */
   start(): void {
     this.spending.on('changed', () => this.checkAll());
+    // An agent started when today's (or its spawner's) budget is already spent is held from the start.
+    this.registry.on('changed', ({ record, removed }) => {
+      if (removed || record.state === 'exited' || this.seen.has(record.id)) return;
+      this.seen.add(record.id);
+      this.check(record);
+    });
     this.checkAll();
   }
 
