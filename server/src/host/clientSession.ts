@@ -1,18 +1,16 @@
 /**
- * One connection to the host socket: authenticate first, then serve the
- * client (CLI, extension) or agent-process methods the principal may use.
- * A user token may act on every agent; an agent token only on its own agent.
+ * One connection to the host socket: authenticate first, then serve what the
+ * principal may use. A user token may act on every agent; an agent token only
+ * on its own agent. The session itself serves authentication, the language
+ * features (per-connection documents) and the agent process's link; every
+ * other area's methods come from its route module (`routes/`).
  */
-import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ResponseError, type MessageConnection, type NotificationType, type RequestType } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, Host, Language, type DriverOverride } from '../protocol';
+import { AgentLink, ErrorCode, Host, Language } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
-import { agentToken, safeEqual, verifyAgentToken } from '../common/tokens';
-import type { AgentsChangedEvent } from '../supervisor/agentRegistry';
+import { safeEqual, verifyAgentToken } from '../common/tokens';
 import { VERSION } from '../common/version';
-import { frameExternal } from '../supervisor/untrustedText';
-import { DRIVERS } from '../drivers';
 import type { ScopeChange } from './workspaceConfigs';
 import { LanguageSession } from './languageSession';
 import type { Caller, SessionRoutes } from './routes/sessionRoutes';
@@ -21,7 +19,6 @@ import type { HostContext } from './hostContext';
 
 type Principal = { kind: 'user' } | { kind: 'agent'; id: string };
 
-
 let nextSessionId = 1;
 
 const HANG_UP_GRACE_MS = 100;
@@ -29,20 +26,14 @@ const HANG_UP_GRACE_MS = 100;
 export class ClientSession implements SessionRoutes {
   private principal: Principal | undefined;
   private registeredAgent: string | undefined;
-  private watching = false;
-  private watchingConfig = false;
   /** The workspace this (user) client named when it authenticated. */
   private workspace: string | null = null;
   readonly connection: MessageConnection;
   private readonly tag = `host.conn#${nextSessionId++}`;
-  private readonly onChanged = (event: AgentsChangedEvent) => {
-    if (!this.watching || !this.mayAct(event.record.id)) return;
-    this.connection.sendNotification(Host.AgentsChanged.type, event).catch(() => undefined);
-  };
   /** Created when the client first opens a document: most connections (the CLI) never do. */
   private language: LanguageSession | undefined;
+  /** An open editor's diagnostics depend on the user's own config.yml too. */
   private readonly onConfigChanged = (change: ScopeChange) => {
-    if (this.watchingConfig) this.connection.sendNotification(Host.ConfigChanged.type, change).catch(() => undefined);
     if (change.status.workspace === null) this.language?.userConfigChanged();
   };
 
@@ -53,7 +44,6 @@ export class ClientSession implements SessionRoutes {
     socket.on('error', (error) => ctx.log.debug(this.tag, `socket error: ${error.message}`));
     this.connection.onClose(() => this.closed());
     this.connection.onError(([error]) => ctx.log.debug(this.tag, `rpc error: ${error.message}`));
-    ctx.registry.on('changed', this.onChanged);
     ctx.configs.on('changed', this.onConfigChanged);
     this.serve();
     this.connection.listen();
@@ -92,97 +82,7 @@ export class ClientSession implements SessionRoutes {
       };
     });
 
-    this.userRequest(Host.CreateAgent.type, (spec) => {
-      validateSpec(spec);
-      // Its workspace is registered like a client's, so the workspace's superkick.yml is followed from now on.
-      if (spec.workspace) spec.workspace = this.ctx.configs.register(absolutePath(spec.workspace, 'workspace'));
-      const drivers = this.ctx.configs.configOf(spec.workspace ?? null).drivers as Record<string, DriverOverride> | undefined;
-      spec.driverOverride = drivers?.[spec.driver] ?? null;
-      this.ctx.goals.checkAssignment(spec.workspace ?? null, spec.assignment?.goal);
-      const agent = registry.create(spec);
-      return { id: agent.id, token: agentToken(this.ctx.hostKey, agent.id), attachSocket: agent.attachSocket!, spec: agent.spec };
-    });
-
-    this.request(Host.ListAgents.type, (params) =>
-      registry.list({ includeExited: params?.includeExited, only: this.visibleAgent() }),
-    );
-
-    this.request(Host.ResolveAgent.type, (params) => {
-      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      const alive = agent.state !== 'exited';
-      return {
-        record: registry.record(agent.id),
-        attachToken: alive ? agentToken(this.ctx.hostKey, agent.id) : null,
-        finalScreen: alive ? null : registry.finalScreen(agent.id),
-      };
-    });
-
-    this.request(Host.InjectAgent.type, async (params) => {
-      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      let text = requireString(params.text, 'text');
-      if (params.external) {
-        requireString(params.external.source, 'external.source');
-        text = frameExternal(text, params.external, crypto.randomBytes(4).toString('hex'));
-      }
-      const submit = params.submit !== false;
-      if (params.now) {
-        const result = await registry.link(agent.id).sendRequest(AgentLink.AgentInput.type, { text, submit, queued: false });
-        return { id: agent.id, queued: false, messageId: null, position: null, bytes: result.bytes };
-      }
-      if (agent.state === 'exited') throw new ResponseError(ErrorCode.AgentGone, `agent ${agent.id} has exited; nothing can be queued for it`);
-      const { message, position } = this.ctx.queue.enqueue(agent.id, { ...params, text, submit, source: params.source || (this.principal?.kind === 'agent' ? 'agent' : 'cli') });
-      this.ctx.queue.agentChanged(registry.record(agent.id));
-      return { id: agent.id, queued: true, messageId: message.id, position, bytes: null };
-    });
-
-    this.request(Host.ListQueue.type, (params) => {
-      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      return this.ctx.queue.pending(agent.id);
-    });
-
-    this.request(Host.StopAgent.type, async (params) => {
-      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      if (agent.state !== 'exited') {
-        const exited = registry.waitForExit(agent.id);
-        await registry.link(agent.id).sendRequest(AgentLink.AgentTerminate.type, { force: Boolean(params.force) });
-        await exited;
-      }
-      return registry.record(agent.id);
-    });
-
-    this.request(Host.AgentLog.type, (params) => {
-      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      return this.ctx.logs.read(agent.id, params.maxBytes);
-    });
-
-    this.request(Host.RecordAgent.type, async (params) => {
-      const agent = registry.resolve(requireString(params?.agent, 'agent'), this.visibleAgent());
-      const path = params.path || this.ctx.recordingPath(agent.id);
-      const result = await registry.link(agent.id).sendRequest(AgentLink.RecordOutput.type, { stop: Boolean(params.stop), path });
-      return { id: agent.id, path: result.path };
-    });
-
-    this.userRequest(Host.PruneAgents.type, (params) => ({ removed: registry.prune(params?.agent) }));
-
-    this.request(Host.WatchAgents.type, () => {
-      this.watching = true;
-      return registry.list({ only: this.visibleAgent() });
-    });
-
     const configs = this.ctx.configs;
-    const workspaceParam = (value: unknown): string | null => {
-      if (value === undefined || value === null || value === '') return this.workspace;
-      return absolutePath(value, 'workspace');
-    };
-    this.userRequest(Host.ConfigCheck.type, (params) => configs.check(workspaceParam(params?.workspace)));
-    this.userRequest(Host.ConfigShow.type, (params) => configs.show(workspaceParam(params?.workspace)));
-    this.userRequest(Host.WatchConfig.type, () => {
-      this.watchingConfig = true;
-      return configs.allStatuses();
-    });
-    this.userRequest(Host.ListWorkspaces.type, () => configs.list());
-    this.userRequest(Host.RemoveWorkspace.type, (params) => ({ removed: configs.remove(absolutePath(params?.workspace, 'workspace')) }));
-    this.userRequest(Host.TrustWorkspace.type, (params) => configs.trust(absolutePath(params?.workspace, 'workspace'), Boolean(params.revoke)));
 
     // Language features for superkick.yml (protocol/language.ts): the LSP's own methods, user token only.
     const language = () =>
@@ -302,46 +202,9 @@ export class ClientSession implements SessionRoutes {
     throw new ResponseError(ErrorCode.Forbidden, `this token may not register agent ${id}`);
   }
 
-  private visibleAgent(): string | undefined {
-    return this.principal?.kind === 'agent' ? this.principal.id : undefined;
-  }
-
-  private mayAct(id: string): boolean {
-    return this.principal?.kind === 'user' || (this.principal?.kind === 'agent' && this.principal.id === id);
-  }
-
   private closed(): void {
-    this.ctx.registry.off('changed', this.onChanged);
     this.ctx.configs.off('changed', this.onConfigChanged);
     if (this.registeredAgent) this.ctx.registry.disconnected(this.registeredAgent, this.connection);
     this.connection.dispose();
-  }
-}
-
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new ResponseError(ErrorCode.InvalidParams, `${name} must be a non-empty string`);
-  return value;
-}
-
-function absolutePath(value: unknown, name: string): string {
-  const text = requireString(value, name);
-  if (!text.startsWith('/')) throw new ResponseError(ErrorCode.InvalidParams, `${name} must be an absolute path, not ${JSON.stringify(text)}`);
-  return text;
-}
-
-function validateSpec(spec: unknown): void {
-  const s = spec as Record<string, unknown>;
-  if (!s || typeof s !== 'object') throw new ResponseError(ErrorCode.InvalidParams, 'agent spec must be an object');
-  requireString(s.command, 'command');
-  requireString(s.cwd, 'cwd');
-  requireString(s.name, 'name');
-  if (!Array.isArray(s.args) || s.args.some((a) => typeof a !== 'string')) {
-    throw new ResponseError(ErrorCode.InvalidParams, 'args must be a list of strings');
-  }
-  if (s.assignment !== undefined && (typeof s.assignment !== 'object' || s.assignment === null || Array.isArray(s.assignment))) {
-    throw new ResponseError(ErrorCode.InvalidParams, 'assignment must be an object');
-  }
-  if (!DRIVERS.some((driver) => driver.name === s.driver)) {
-    throw new ResponseError(ErrorCode.InvalidParams, `unknown driver ${JSON.stringify(s.driver)}; drivers: ${DRIVERS.map((d) => d.name).join(', ')}`);
   }
 }

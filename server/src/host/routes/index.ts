@@ -4,6 +4,8 @@
  */
 import type { HostContext } from '../hostContext';
 import type { SessionRoutes } from './sessionRoutes';
+import { agentRoutes } from './agents';
+import { configRoutes } from './config';
 import { goalRoutes } from './goals';
 import { registerMcpRoutes } from './mcp';
 import { registerNotifyRoutes } from './notify';
@@ -14,6 +16,8 @@ import { registerMonitorRoutes } from './monitors';
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
 export const ROUTES: readonly RegisterRoutes[] = [
+  agentRoutes,
+  configRoutes,
   goalRoutes,
   registerMcpRoutes,
   registerNotifyRoutes,
