@@ -17,7 +17,7 @@
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import type { MessageConnection } from 'vscode-jsonrpc';
-import { SUPERVISION_EVENT_TYPES, type AgentRecord, type SupervisionEvent, type SupervisionEventType } from '../protocol';
+import { SUPERVISION_EVENT_TYPES, type AgentRecord, type Notify, type SupervisionEvent, type SupervisionEventType } from '../protocol';
 import type { NotifierInfo, ShownNotification } from '../protocol/notify';
 import type { Logger } from '../common/logger';
 import { UserError } from '../common/userError';
@@ -60,14 +60,8 @@ interface Target {
   entry: NotifierEntry;
 }
 
-export interface TestResult {
-  notifier: string;
-  workspace: string | null;
-  event: SupervisionEvent;
-  text: string;
-  outcome: 'sent' | 'skipped' | 'failed';
-  detail: string | null;
-}
+/** What one delivery did (the protocol's answer to TestNotifier). */
+export type TestResult = Notify.TestNotifier.Result;
 
 export class NotifyDispatcher {
   private readonly integrations: readonly Integration[];
