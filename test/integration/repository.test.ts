@@ -155,6 +155,10 @@ describe('repository sources and worktrees', () => {
       // Clean, started from the remote's branch: removable.
       await removeWorktree(dir);
       assert.equal(fs.existsSync(dir), false);
+      // With no checkout in the cache, include files come from a folder the caller names (the workspace).
+      const withEnv = await createWorktree({ repo, branch: 'superkick/from-url-env', dir: newDir(), include: ['.env'], includeFrom: clone });
+      assert.deepEqual(withEnv.include.copied, ['.env']);
+      assert.equal(fs.readFileSync(path.join(withEnv.dir, '.env'), 'utf8'), 'TOKEN=local\n');
     });
   });
 

@@ -84,7 +84,13 @@ export class GitUrlRepositorySource implements RepositorySource {
       await git(['config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*'], { cwd: partial });
       await git(['config', '--add', 'remote.origin.fetch', '+refs/tags/*:refs/tags/*'], { cwd: partial });
       await this.fetchInto(partial);
-      fs.renameSync(partial, gitDir);
+      try {
+        fs.renameSync(partial, gitDir);
+      } catch (error) {
+        // Another process (a CLI beside the host) finished the same clone first: use theirs.
+        if (!fs.existsSync(gitDir)) throw error;
+        fs.rmSync(partial, { recursive: true, force: true });
+      }
     } catch (error) {
       fs.rmSync(partial, { recursive: true, force: true });
       if (error instanceof GitError) throw new UserError(`repository source git ${this.url}: cannot clone (${error.stderr.trim() || error.message}); check the URL and your access to it`);
