@@ -262,7 +262,10 @@ export class ApprovalStore {
       this.log.error(LOG_TAG, `approvals file ${this.file} is corrupt (${reason}); moved to ${movedTo}; pending approvals will be asked again`),
     );
     if (loaded && (loaded.version !== FILE_VERSION || !Array.isArray(loaded.approvals))) {
-      this.log.error(LOG_TAG, `approvals file ${this.file} has an unknown layout (version ${String(loaded.version)}); starting empty (it is overwritten at the next change)`);
+      // Not ours to overwrite: set it aside like a corrupt file.
+      const movedTo = `${this.file}.unknown-layout-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
+      fs.renameSync(this.file, movedTo);
+      this.log.error(LOG_TAG, `approvals file ${this.file} has an unknown layout (version ${String(loaded.version)}); moved to ${movedTo}; pending approvals will be asked again`);
       return;
     }
     for (const approval of loaded?.approvals ?? []) {
