@@ -155,6 +155,12 @@ describe('dispatch ledger: transitions', () => {
     const ledger = new DispatchLedger(tempFile(), { log: new RecordingLogger() });
     assert.throws(() => ledger.claim(''), assertDispatchError('invalid-argument', /non-empty string/));
     assert.throws(() => ledger.claim('x'.repeat(513)), assertDispatchError('invalid-argument', /at most 512/));
+    assert.throws(() => ledger.claim(KEY, [1, 2] as unknown as Record<string, unknown>), assertDispatchError('invalid-argument', /details must be a JSON object/));
+    assert.equal(ledger.get(KEY), undefined);
+    const when = new Date('2026-11-24T12:00:00Z');
+    const result = ledger.claim(KEY, { when });
+    assert.ok(result.claimed);
+    assert.deepEqual(result.dispatch.details, { when: when.toISOString() }, 'kept as a restarted host will reload it');
     assert.throws(() => new DispatchLedger(tempFile(), { log: new RecordingLogger(), retentionDays: 0 }), assertDispatchError('invalid-argument', /retentionDays/));
   });
 

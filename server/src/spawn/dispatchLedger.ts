@@ -135,7 +135,8 @@ export class DispatchLedger {
     const existing = this.dispatches.get(key);
     if (existing) return { claimed: false, existing: copy(existing) };
     const stamp = this.stamp();
-    const dispatch: Dispatch = { key, state: 'claimed', details: structuredClone(details), claimedAt: stamp, updatedAt: stamp };
+    // Through JSON: what is kept in memory is exactly what a restarted host reloads.
+    const dispatch: Dispatch = { key, state: 'claimed', details: jsonCopy(details), claimedAt: stamp, updatedAt: stamp };
     this.dispatches.set(key, dispatch);
     try {
       this.save();
@@ -340,6 +341,15 @@ function salvageKeys(file: string): string[] {
     }
   }
   return [...keys];
+}
+
+function jsonCopy(details: DispatchDetails): DispatchDetails {
+  const text = JSON.stringify(details ?? {});
+  const copied = JSON.parse(text) as unknown;
+  if (copied === null || typeof copied !== 'object' || Array.isArray(copied)) {
+    throw new DispatchError('invalid-argument', `dispatch details must be a JSON object (got ${text.slice(0, 80)})`);
+  }
+  return copied as DispatchDetails;
 }
 
 function checkKey(key: string): void {
