@@ -45,6 +45,11 @@ export interface SuperkickPaths {
   notifiedState: string;
   /** Monitors' poll state and what each agent was already given. */
   monitorsState: string;
+  /** Which events were turned into agents (spawn/dispatchLedger.ts): exactly-once spawning. */
+  dispatchesState: string;
+  /** Pending and recent approvals (spawn/approvalStore.ts), and their append-only audit trail. */
+  approvalsState: string;
+  approvalsAudit: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -81,6 +86,9 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     agentFiles: path.join(state, 'agents'),
     notifiedState: path.join(state, 'notified.json'),
     monitorsState: path.join(state, 'monitors.json'),
+    dispatchesState: path.join(state, 'dispatches.json'),
+    approvalsState: path.join(state, 'approvals.json'),
+    approvalsAudit: path.join(state, 'approvals-audit.jsonl'),
   };
 }
 
