@@ -16,7 +16,8 @@ import { InjectionQueue } from '../../server/src/supervisor/injectionQueue';
 import { SupervisionBus } from '../../server/src/supervisor/supervisionBus';
 import { superkickPaths } from '../../server/src/common/paths';
 import { BudgetGuard, type BudgetSettings } from '../../server/src/budget/budgetGuard';
-import { localDay, type Spending } from '../../server/src/budget/spending';
+import type { Spending } from '../../server/src/budget/spending';
+import { localDate } from '../../server/src/cost/costLedger';
 import { driverNamed } from '../../server/src/drivers';
 import type { Logger } from '../../server/src/common/logger';
 import type { AgentSpec, SupervisionEvent } from '../../server/src/protocol';
@@ -125,7 +126,7 @@ describe('budget guard', () => {
     // The day's limit holds every agent, also one whose own cost is unknown; only the working ones had a turn to interrupt.
     assert.equal(registry.record(unknown).hold?.by, 'budget');
     assert.deepEqual(typed.map((t) => t.text), ['\x1b', '\x1b']);
-    const standing = guard.standing(registry.record(unknown), localDay());
+    const standing = guard.standing(registry.record(unknown), localDate(new Date()));
     assert.equal(standing.spentUsd, null, 'unknown, never guessed as zero');
     assert.deepEqual(standing.limits.map((l) => l.kind), ['day']);
   });

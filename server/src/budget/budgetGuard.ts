@@ -19,7 +19,8 @@ import type { InjectionQueue } from '../supervisor/injectionQueue';
 import type { SupervisionBus } from '../supervisor/supervisionBus';
 import type { DriverProfile } from '../drivers/profile';
 import type { Logger } from '../common/logger';
-import { formatUsd, localDay, type Spending } from './spending';
+import { localDate } from '../cost/costLedger';
+import { formatUsd, type Spending } from './spending';
 
 export interface BudgetSettings {
   daily_usd?: number;
@@ -72,7 +73,7 @@ export class BudgetGuard {
     }
   }
 
-  standing(record: AgentRecord, day = localDay()): AgentBudget {
+  standing(record: AgentRecord, day = localDate(new Date())): AgentBudget {
     const settings = this.settingsOf(record.workspace);
     const raisedUsd = this.registry.stored(record.id)?.budgetRaisedUsd ?? 0;
     const spentUsd = this.spending.agentUsd(record.id);

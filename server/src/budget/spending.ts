@@ -1,4 +1,4 @@
-import { localDate, type CostLedger } from '../cost/costLedger';
+import type { CostLedger } from '../cost/costLedger';
 
 /** What the budgets need to know about spending; the cost ledger provides it. */
 export interface Spending {
@@ -10,11 +10,6 @@ export interface Spending {
   dayUsd(day: string): number;
   /** US dollars of the agents one spawner started, on one local day. */
   spawnerDayUsd(spawner: string, day: string): number;
-}
-
-/** Today (local time) as YYYY-MM-DD, the ledger's day. */
-export function localDay(at = new Date()): string {
-  return localDate(at);
 }
 
 /** The cost ledger, as budgets read it (priced sums only: an unknown cost is null, an unpriced day counts what was priced). */

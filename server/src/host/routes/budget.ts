@@ -1,14 +1,14 @@
 /** Budget methods: standing against limits, and a person raising one. */
 import { ResponseError } from 'vscode-jsonrpc';
 import { Budget, ErrorCode } from '../../protocol';
-import { localDay } from '../../budget/spending';
+import { localDate } from '../../cost/costLedger';
 import { visibleAgent } from './sessionRoutes';
 import type { RegisterRoutes } from '.';
 
 export const budgetRoutes: RegisterRoutes = (routes, ctx) => {
   routes.request(Budget.ShowBudget.type, (params, caller) => {
     const only = params?.agent ? ctx.registry.resolve(params.agent, visibleAgent(caller)).id : visibleAgent(caller);
-    const day = localDay();
+    const day = localDate(new Date());
     const agents = ctx.registry.list({ includeExited: false, only }).map((record) => ctx.budgets.standing(record, day));
     return { day, agents };
   });
