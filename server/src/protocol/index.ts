@@ -10,3 +10,4 @@ export * as Mcp from './mcp';
 export * as Notify from './notify';
 export * as Cost from './cost';
 export * as Monitors from './monitors';
+export * as Spawn from './spawn';

@@ -58,6 +58,12 @@ export interface AgentAssignment {
   spawner?: string | null;
   repository?: string | null;
   branch?: string | null;
+  /** The dispatch that started it (spawned agents): host restarts find its agent by this key. */
+  dispatchKey?: string | null;
+  /** The git worktree made for it; goal-driven cleanup and `superkick worktrees` act only on these. */
+  worktree?: string | null;
+  /** The workflow step it is (its spawner entry's name) and the agent of the step before, if any. */
+  previousAgent?: string | null;
 }
 
 export type GoalState = 'pending' | 'met' | 'failed';
@@ -204,6 +210,8 @@ export const SUPERVISION_EVENT_TYPES = [
   'budget_exceeded',
   'approval_needed',
   'agent_exited',
+  'spawn_failed',
+  'worktree_kept',
 ] as const;
 export type SupervisionEventType = (typeof SUPERVISION_EVENT_TYPES)[number];
 
