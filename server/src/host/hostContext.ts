@@ -18,6 +18,7 @@ import type { NotifyDispatcher } from '../notify/dispatcher';
 import type { NotificationFeed } from '../notify/notificationFeed';
 import type { CostLedger } from '../cost/costLedger';
 import type { MonitorManager } from '../monitors/monitorManager';
+import type { SpawnService } from '../spawn/spawnService';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -38,6 +39,8 @@ export interface HostContext {
   /** Cost limits: warn, pause and ask, raise. */
   budgets: BudgetGuard;
   monitors: MonitorManager;
+  /** Spawning: dispatches, approvals, progress. */
+  spawns: SpawnService;
   clientToken: string;
   hostKey: string;
   log: Logger;

@@ -36,6 +36,8 @@ import { startCostLedger } from '../cost/hostCost';
 import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
 import { ledgerSpending } from '../budget/spending';
 import { MonitorManager } from '../monitors/monitorManager';
+import { SpawnService } from '../spawn/spawnService';
+import { createAgentRecord } from './createAgentRecord';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -115,6 +117,17 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     });
     const monitors = new MonitorManager({ registry, configs, queue, templates, file: paths.monitorsState, log });
     monitors.start();
+    const spawns: SpawnService = new SpawnService({
+      paths,
+      configs,
+      registry,
+      queue,
+      templates,
+      bus,
+      log,
+      createAgent: (spec) => createAgentRecord({ configs, goals, registry, hostKey }, spec),
+    });
+    spawns.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -136,6 +149,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           cost,
           budgets,
           monitors,
+          spawns,
           queue,
           configs,
           clientToken,
@@ -168,6 +182,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       lifecycle.stop();
       notify.stop();
       monitors.stop();
+      spawns.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');
