@@ -19,6 +19,7 @@ import type { NotificationFeed } from '../notify/notificationFeed';
 import type { CostLedger } from '../cost/costLedger';
 import type { MonitorManager } from '../monitors/monitorManager';
 import type { SpawnService } from '../spawn/spawnService';
+import type { SpawnerManager } from '../spawn/spawnerManager';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -41,6 +42,8 @@ export interface HostContext {
   monitors: MonitorManager;
   /** Spawning: dispatches, approvals, progress. */
   spawns: SpawnService;
+  /** The configured spawners' polls. */
+  spawners: SpawnerManager;
   clientToken: string;
   hostKey: string;
   log: Logger;

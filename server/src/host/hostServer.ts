@@ -37,6 +37,8 @@ import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
 import { ledgerSpending } from '../budget/spending';
 import { MonitorManager } from '../monitors/monitorManager';
 import { SpawnService } from '../spawn/spawnService';
+import { SpawnerManager } from '../spawn/spawnerManager';
+import { Workflows } from '../spawn/workflows';
 import { createAgentRecord } from './createAgentRecord';
 
 export interface RunningHost {
@@ -128,6 +130,10 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       createAgent: (spec) => createAgentRecord({ configs, goals, registry, hostKey }, spec),
     });
     spawns.start();
+    const workflows = new Workflows({ bus, registry, configs, spawns, teams, log });
+    workflows.start();
+    const spawners = new SpawnerManager({ configs, spawns, log });
+    spawners.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -150,6 +156,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           budgets,
           monitors,
           spawns,
+          spawners,
           queue,
           configs,
           clientToken,
@@ -182,6 +189,8 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       lifecycle.stop();
       notify.stop();
       monitors.stop();
+      spawners.stop();
+      workflows.stop();
       spawns.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {

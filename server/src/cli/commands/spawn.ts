@@ -116,6 +116,38 @@ export function registerSpawn(program: Command): void {
       });
   }
 
+  program
+    .command('spawners')
+    .description('the configured spawners: what each found at its last poll, its errors, its next poll')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { spawners } = await withHost((host) => host.connection.sendRequest(Spawn.ListSpawners.type, {}));
+      if (options.json) {
+        printJson(spawners);
+        return;
+      }
+      if (!spawners.length) {
+        console.log('no spawners are configured (spawners: in superkick.yml)');
+        return;
+      }
+      console.log(
+        table(
+          ['SPAWNER', 'TYPE', 'WORKSPACE', 'STATE', 'AGENTS', 'LAST POLL', 'FOUND', 'NEXT POLL', 'ERROR'],
+          spawners.map((s) => [
+            s.name,
+            s.type,
+            s.workspace ? path.basename(s.workspace) : '-',
+            s.state,
+            `${s.active}/${s.maxAgents}`,
+            s.lastPollAt ? `${age(s.lastPollAt)} ago` : '-',
+            s.polls ? `${s.lastFound} (${s.lastNew} new)` : '-',
+            s.nextPollAt ? s.nextPollAt.slice(11, 19) : '-',
+            plainText(s.lastError ?? '').slice(0, 60),
+          ]),
+        ),
+      );
+    });
+
   const dispatches = program
     .command('dispatches')
     .description('the work turned into agents: each dispatch key, its state and agent')

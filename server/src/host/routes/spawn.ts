@@ -31,6 +31,11 @@ export const spawnRoutes: RegisterRoutes = (routes, ctx) => {
     return spawns.decide(params);
   });
 
+  routes.request(Spawn.ListSpawners.type, (params, caller) => {
+    if (caller.kind === 'agent') throw new ResponseError(ErrorCode.Forbidden, 'an agent token may not list spawners');
+    return { spawners: ctx.spawners.status(params?.workspace) };
+  });
+
   let watching = false;
   const onChanged = (event: Spawn.DispatchChanged.Params) => {
     if (watching) routes.connection.sendNotification(Spawn.DispatchChanged.type, event).catch(() => undefined);
