@@ -18,6 +18,7 @@ import { registerNotifier } from './commands/notifier';
 import { registerCost } from './commands/cost';
 import { registerBudget } from './commands/budget';
 import { registerMonitor } from './commands/monitor';
+import { registerWorktrees } from './commands/worktrees';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -41,6 +42,7 @@ registerNotifier(program);
 registerCost(program);
 registerBudget(program);
 registerMonitor(program);
+registerWorktrees(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

@@ -36,6 +36,7 @@ import { startCostLedger } from '../cost/hostCost';
 import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
 import { ledgerSpending } from '../budget/spending';
 import { MonitorManager } from '../monitors/monitorManager';
+import { WorktreeJanitor } from '../spawn/worktreeJanitor';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -115,6 +116,9 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     });
     const monitors = new MonitorManager({ registry, configs, queue, templates, file: paths.monitorsState, log });
     monitors.start();
+    // After the notifiers listen: a worktree kept while the host was away is told (once: its event id is the agent's).
+    const worktrees = new WorktreeJanitor({ registry, bus, configs, log });
+    worktrees.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -136,6 +140,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           cost,
           budgets,
           monitors,
+          worktrees,
           queue,
           configs,
           clientToken,
@@ -168,6 +173,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       lifecycle.stop();
       notify.stop();
       monitors.stop();
+      worktrees.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

@@ -12,6 +12,7 @@ import { registerNotifyRoutes } from './notify';
 import { registerCostRoutes } from './cost';
 import { budgetRoutes } from './budget';
 import { registerMonitorRoutes } from './monitors';
+import { worktreeRoutes } from './worktrees';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
@@ -24,4 +25,5 @@ export const ROUTES: readonly RegisterRoutes[] = [
   registerCostRoutes,
   budgetRoutes,
   registerMonitorRoutes,
+  worktreeRoutes,
 ];
