@@ -19,6 +19,7 @@ import { registerCost } from './commands/cost';
 import { registerBudget } from './commands/budget';
 import { registerMonitor } from './commands/monitor';
 import { registerSpawn } from './commands/spawn';
+import { registerWorktrees } from './commands/worktrees';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -43,6 +44,7 @@ registerCost(program);
 registerBudget(program);
 registerMonitor(program);
 registerSpawn(program);
+registerWorktrees(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

@@ -20,6 +20,7 @@ import type { CostLedger } from '../cost/costLedger';
 import type { MonitorManager } from '../monitors/monitorManager';
 import type { SpawnService } from '../spawn/spawnService';
 import type { SpawnerManager } from '../spawn/spawnerManager';
+import type { WorktreeJanitor } from '../spawn/worktreeJanitor';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -44,6 +45,8 @@ export interface HostContext {
   spawns: SpawnService;
   /** The configured spawners' polls. */
   spawners: SpawnerManager;
+  /** Agents' worktrees: the list, pruning, and cleanup once a goal is met. */
+  worktrees: WorktreeJanitor;
   clientToken: string;
   hostKey: string;
   log: Logger;

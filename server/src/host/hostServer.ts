@@ -40,6 +40,7 @@ import { SpawnService } from '../spawn/spawnService';
 import { SpawnerManager } from '../spawn/spawnerManager';
 import { Workflows } from '../spawn/workflows';
 import { createAgentRecord } from './createAgentRecord';
+import { WorktreeJanitor } from '../spawn/worktreeJanitor';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -134,6 +135,9 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     workflows.start();
     const spawners = new SpawnerManager({ configs, spawns, log });
     spawners.start();
+    // After the notifiers listen: a worktree kept while the host was away is told (once: its event id is the agent's).
+    const worktrees = new WorktreeJanitor({ registry, bus, configs, log });
+    worktrees.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -157,6 +161,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           monitors,
           spawns,
           spawners,
+          worktrees,
           queue,
           configs,
           clientToken,
@@ -192,6 +197,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       spawners.stop();
       workflows.stop();
       spawns.stop();
+      worktrees.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

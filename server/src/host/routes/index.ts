@@ -13,6 +13,7 @@ import { registerCostRoutes } from './cost';
 import { budgetRoutes } from './budget';
 import { registerMonitorRoutes } from './monitors';
 import { spawnRoutes } from './spawn';
+import { worktreeRoutes } from './worktrees';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
@@ -26,4 +27,5 @@ export const ROUTES: readonly RegisterRoutes[] = [
   budgetRoutes,
   registerMonitorRoutes,
   spawnRoutes,
+  worktreeRoutes,
 ];
