@@ -23,7 +23,7 @@ import { AGENT_ENV } from '../../server/src/agent/agentEnv';
 import { CLI, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { openHostConnection } from '../helpers/hostConnection';
-import { deadline, whenEvent } from '../helpers/waitFor';
+import { deadline, whenDirChanges } from '../helpers/waitFor';
 
 /** The machine's git config must not matter (the host inherits this too). */
 Object.assign(process.env, {
@@ -47,17 +47,7 @@ function readOr(file: string): string {
   }
 }
 
-/** Waits until `check` holds, looked at whenever something changes in `dir`. */
-function untilIn<T>(dir: string, check: () => T | undefined, what: string): Promise<T> {
-  return whenEvent(
-    (listener) => {
-      const watcher = fs.watch(dir, listener);
-      return () => watcher.close();
-    },
-    check,
-    what,
-  );
-}
+const untilIn = whenDirChanges;
 
 const untilGone = (dir: string) => untilIn(path.dirname(dir), () => (fs.existsSync(dir) ? undefined : true), `${dir} to be removed`);
 const occurrences = (text: string, part: string) => text.split(part).length - 1;

@@ -27,7 +27,7 @@ import type { SupervisionBus } from '../supervisor/supervisionBus';
 import type { WorkspaceConfigs } from '../host/workspaceConfigs';
 import { ApprovalStore, type Approval } from './approvalStore';
 import { DispatchLedger, type Dispatch } from './dispatchLedger';
-import { runSpawnPipeline, type PipelineHost } from './spawnPipeline';
+import { runSpawnPipeline, SpawnFailure, type PipelineHost } from './spawnPipeline';
 import { describeRepository, type SpawnRequest } from './spawnRequest';
 import { spawnSettings, type SpawnSettings } from './spawnSettings';
 
@@ -54,7 +54,7 @@ export interface SpawnServiceEvents {
 }
 
 const TAG = 'spawn';
-/** How often pending approvals are checked for expiry (an approval's own time is checked again when it is decided). */
+/** The longest wait between expiry checks (each pending approval is also checked at its own time). */
 const EXPIRY_CHECK_MS = 30_000;
 /** The kickoff goes in before anything else queued for a new agent (a monitor's event that came early). */
 const KICKOFF_PRIORITY = 100;
@@ -67,6 +67,7 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
   /** Pipelines running now, per key, so a second decision or resume cannot run one twice. */
   private readonly running = new Map<string, Promise<Dispatch>>();
   private expiryTimer?: NodeJS.Timeout;
+  private stopped = false;
   private readonly onExited = (agentId: string) => this.agentExited(agentId);
 
   constructor(private readonly deps: SpawnServiceDeps) {
@@ -91,12 +92,11 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
     for (const dispatch of result.resume) void this.resume(dispatch);
     registry.on('exited', this.onExited);
     this.expireDue();
-    this.expiryTimer = setInterval(() => this.expireDue(), EXPIRY_CHECK_MS);
-    this.expiryTimer.unref();
   }
 
   stop(): void {
-    clearInterval(this.expiryTimer);
+    this.stopped = true;
+    clearTimeout(this.expiryTimer);
     this.deps.registry.off('exited', this.onExited);
   }
 
@@ -219,6 +219,7 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
       });
     }
     this.changed(withId, `waiting for approval ${approval.id}`);
+    this.scheduleExpiry();
     return this.status(withId);
   }
 
@@ -262,7 +263,7 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
       if (this.deps.registry.list({ includeExited: true }).find((a) => a.id === outcome.agentId)?.state === 'exited') this.agentExited(outcome.agentId);
       return this.ledger.get(key)!;
     } catch (error) {
-      const failed = this.fail(key, this.steps.get(key) ?? 'repository', error as Error);
+      const failed = this.fail(key, error instanceof SpawnFailure ? error.step : (this.steps.get(key) ?? 'repository'), error as Error);
       throw new UserError(failed.reason!);
     }
   }
@@ -306,6 +307,7 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
     }
   }
 
+  /** Marks pending approvals past their time expired (their dispatch fails), then waits for the next one's time. */
   private expireDue(): void {
     for (const approval of this.approvals.expireDue()) {
       const dispatch = this.ledger.get(approval.key);
@@ -314,6 +316,17 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
         this.changed(failed, failed.reason!);
       }
     }
+    this.scheduleExpiry();
+  }
+
+  private scheduleExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    if (this.stopped) return;
+    const next = Math.min(...this.approvals.pending().map((approval) => Date.parse(approval.expiresAt)));
+    if (!Number.isFinite(next)) return;
+    // Checked again at least every so often: a clock that jumps should not leave an approval pending for long.
+    this.expiryTimer = setTimeout(() => this.expireDue(), Math.min(Math.max(0, next - Date.now()) + 50, EXPIRY_CHECK_MS));
+    this.expiryTimer.unref();
   }
 
   private agentExited(agentId: string): void {

@@ -112,7 +112,7 @@ export function registerSpawn(program: Command): void {
         }
         console.log(`approval ${id} ${decision} (${plainText(result.approval.summary)})`);
         if (result.dispatch) console.log(describeDispatch(result.dispatch));
-        if (result.dispatch?.state === 'failed') process.exitCode = 1;
+        if (decision === 'approved' && result.dispatch?.state === 'failed') process.exitCode = 1;
       });
   }
 

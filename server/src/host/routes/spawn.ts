@@ -54,6 +54,8 @@ function manualRequest(params: Spawn.StartSpawn.Params, configs: WorkspaceConfig
   const template = requireString(params.template, 'template');
   if (!params.vars || typeof params.vars !== 'object' || Array.isArray(params.vars)) throw new ResponseError(ErrorCode.InvalidParams, 'vars must be an object of strings');
   const vars = nestVars(params.vars);
+  // What the shipped kickoff reads of a task, so a spawn with only a title renders cleanly.
+  if (vars.task && typeof vars.task === 'object') vars.task = { body: null, url: null, source: 'superkick spawn', ...(vars.task as object) };
   const title = typeof (vars.task as Record<string, unknown> | undefined)?.title === 'string' ? ((vars.task as Record<string, string>).title) : undefined;
   return {
     key: params.key ? requireString(params.key, 'key') : `manual-${crypto.randomBytes(4).toString('hex')}`,
