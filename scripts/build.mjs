@@ -3,7 +3,7 @@
 // configuration schema. node-pty stays external: it is a native module built by npm.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -31,3 +31,6 @@ await Promise.all([
 ]);
 execFileSync(process.execPath, ['dist/.composedSchema.js', 'dist/superkick.schema.json']);
 rmSync('dist/.composedSchema.js');
+// The recording player the extension's webview loads (its own files, never a CDN).
+mkdirSync('dist/player', { recursive: true });
+for (const file of ['asciinema-player.min.js', 'asciinema-player.css']) copyFileSync(`node_modules/asciinema-player/dist/bundle/${file}`, `dist/player/${file}`);

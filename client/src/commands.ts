@@ -4,14 +4,16 @@
  */
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { Host, Spawn, type AgentRecord } from '../../server/src/protocol';
+import { Budget, Host, Mcp, Spawn, type AgentRecord } from '../../server/src/protocol';
 import { cliEntry } from '../../server/src/cli/hostClient';
 import { DRIVERS } from '../../server/src/drivers';
 import type { AgentStore } from './agentStore';
 import type { HostLink } from './hostLink';
+import { recordingsOf, showRecording } from './recordingView';
 import type { AgentTerminals } from './terminals';
 
 export interface CommandDeps {
+  extensionUri: vscode.Uri;
   link: HostLink;
   store: AgentStore;
   terminals: AgentTerminals;
@@ -19,8 +21,8 @@ export interface CommandDeps {
   nodePath: () => string;
 }
 
-/** A tree item's agent, an id given by a caller, or a pick. */
-type AgentArgument = string | { id: string } | undefined;
+/** An id given by a caller, a node of the Agents tree (its context menu), or nothing: then a pick. */
+type AgentArgument = string | { agent: { id: string } } | undefined;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { link, store, terminals } = deps;
@@ -91,22 +93,55 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     command('superkick.spawnFromTemplate', async (given?: Spawn.StartSpawn.Params) => {
       const params = given ?? (await askSpawn());
       if (!params) return undefined;
-      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Superkick: spawning', cancellable: false }, async (progress) => {
-        const watch = link.onNotification(Spawn.DispatchChanged.type, ({ dispatch, message }) => {
-          if (message && (!params.key || dispatch.key === params.key)) progress.report({ message: `${dispatch.step ?? dispatch.state}: ${message}` });
-        });
-        try {
-          await link.request(Spawn.WatchSpawns.type, {});
-          const result = await link.request(Spawn.StartSpawn.type, params);
-          const { dispatch } = result;
-          if (result.outcome === 'awaiting_approval') void vscode.window.showInformationMessage(`Superkick: waiting for approval ${dispatch.approvalId}`);
-          else if (result.outcome === 'already') void vscode.window.showInformationMessage(`Superkick: "${dispatch.key}" was already dispatched${dispatch.agentId ? ` to agent ${dispatch.agentId}` : ''}`);
-          else if (dispatch.agentId) void terminals.attach(dispatch.agentId);
-          return result;
-        } finally {
-          watch.dispose();
-        }
-      });
+      // Progress (clone, worktree, setup) shows in its own notification (spawnProgress.ts).
+      const result = await link.request(Spawn.StartSpawn.type, params);
+      const { dispatch } = result;
+      if (result.outcome === 'awaiting_approval') void vscode.window.showInformationMessage(`Superkick: waiting for approval ${dispatch.approvalId}`);
+      else if (result.outcome === 'already') void vscode.window.showInformationMessage(`Superkick: "${dispatch.key}" was already dispatched${dispatch.agentId ? ` to agent ${dispatch.agentId}` : ''}`);
+      else if (dispatch.agentId) void terminals.attach(dispatch.agentId);
+      return result;
+    }),
+
+    ...(['approve', 'deny'] as const).map((verb) =>
+      command(`superkick.${verb}`, async (argument?: string | { approval?: Spawn.ApprovalStatus }) => {
+        const id = typeof argument === 'string' ? argument : (argument?.approval?.id ?? (await pickApproval(verb)));
+        if (!id) return undefined;
+        const note = verb === 'deny' ? await vscode.window.showInputBox({ title: 'Deny: why? (optional, kept in the audit trail)' }) : undefined;
+        const result = await link.request(Spawn.DecideApproval.type, { id, decision: verb === 'approve' ? 'approved' : 'denied', ...(note ? { note } : {}) });
+        void vscode.window.setStatusBarMessage(`Superkick: ${result.approval.summary.split('\n')[0]} ${result.approval.state}`, 4000);
+        if (verb === 'approve' && result.dispatch?.state === 'failed') throw new Error(result.dispatch.reason ?? 'the spawn failed');
+        return result;
+      }),
+    ),
+
+    command('superkick.raiseBudget', async (argument: AgentArgument, given?: number) => {
+      const agent = await pick(argument, running, 'Raise the budget of which agent?');
+      if (!agent) return undefined;
+      const usd = given ?? Number(await vscode.window.showInputBox({ title: `Raise ${agent.name}'s budget by (US dollars)`, value: '5', validateInput: (text) => (Number(text) > 0 ? undefined : 'a positive amount') }));
+      if (!(usd > 0)) return undefined;
+      return link.request(Budget.RaiseBudget.type, { agent: agent.id, usd });
+    }),
+
+    command('superkick.answerQuestion', async (questionId?: string, question?: string, choices?: string[]) => {
+      const id = questionId ?? (await pickQuestion());
+      if (!id) return undefined;
+      const text = choices?.length
+        ? (await vscode.window.showQuickPick([...choices, 'Something else…'], { title: question ?? 'Answer' })) ?? ''
+        : '';
+      const answer = text && text !== 'Something else…' ? text : await vscode.window.showInputBox({ title: question ?? 'Answer the agent', prompt: 'Queued into the agent; typed in when it is idle', ignoreFocusOut: true });
+      if (!answer) return undefined;
+      return link.request(Mcp.AnswerQuestion.type, { questionId: id, text: answer });
+    }),
+
+    command('superkick.openRecording', async (argument: AgentArgument) => {
+      const agent = await pick(argument, () => true, 'Open the recording of which agent?');
+      if (!agent) return undefined;
+      const files = recordingsOf(link.paths.recordings, agent.id);
+      if (!files.length) throw new Error(`${agent.name} has no recording; start one with \`superkick record ${agent.id}\` or the agent setting record: true`);
+      const how = await vscode.window.showQuickPick(['Play', 'Open as text'], { title: `Recording of ${agent.name}` });
+      if (how === 'Play') return showRecording(deps.extensionUri, files[0], agent.name);
+      if (how === 'Open as text') return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(files[0])));
+      return undefined;
     }),
 
     command('superkick.showHostLog', async () => {
@@ -128,6 +163,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
   ];
 
+  async function pickApproval(verb: string): Promise<string | undefined> {
+    const { approvals } = await link.request(Spawn.ListApprovals.type, {});
+    if (!approvals.length) throw new Error('nothing waits for approval');
+    const chosen = await vscode.window.showQuickPick(
+      approvals.map((approval) => ({ label: approval.summary.split('\n')[0], description: `${approval.id} · ${approval.spawner}`, id: approval.id })),
+      { placeHolder: `${verb === 'approve' ? 'Approve' : 'Deny'} which spawn?` },
+    );
+    return chosen?.id;
+  }
+
+  async function pickQuestion(): Promise<string | undefined> {
+    const questions = (await link.request(Mcp.ListQuestions.type, {})).filter((question) => question.answer === null);
+    if (!questions.length) throw new Error('no agent is waiting for an answer');
+    const chosen = await vscode.window.showQuickPick(
+      questions.map((question) => ({ label: question.question.split('\n')[0], description: question.agentName, id: question.id })),
+      { placeHolder: 'Answer which question?' },
+    );
+    return chosen?.id;
+  }
+
   async function askSpawn(): Promise<Spawn.StartSpawn.Params | undefined> {
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!workspace) throw new Error('open a folder first: a spawn works in a repository');
@@ -141,7 +196,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 }
 
 async function pickAgent(store: AgentStore, argument: AgentArgument, filter: (agent: AgentRecord) => boolean, placeHolder: string): Promise<AgentRecord | undefined> {
-  const id = typeof argument === 'string' ? argument : argument?.id;
+  const id = typeof argument === 'string' ? argument : argument?.agent.id;
   if (id) {
     const agent = store.get(id);
     if (!agent) throw new Error(`no agent ${id}`);

@@ -5,14 +5,19 @@
  * their terminals and the host's health. Deactivating ends only this
  * window's connection: the host and every agent keep running.
  */
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Host } from '../../server/src/protocol';
 import { AgentStore } from './agentStore';
 import { AgentsView } from './agentsView';
+import { ApprovalsView } from './approvalsView';
 import { registerCommands } from './commands';
 import { HostLink } from './hostLink';
+import { DEFAULT_POP_UPS, Notifications } from './notifications';
+import { SpawnProgress } from './spawnProgress';
 import { StatusBar } from './statusBar';
 import { AgentTerminals } from './terminals';
+import { WatchersView } from './watchersView';
 
 /** What the extension hands its tests (and other extensions) through `exports`. */
 export interface SuperkickApi {
@@ -20,9 +25,16 @@ export interface SuperkickApi {
   store: AgentStore;
   statusBar: StatusBar;
   terminals: AgentTerminals;
+  agentsView: AgentsView;
+  watchersView: WatchersView;
+  approvalsView: ApprovalsView;
+  notifications: Notifications;
+  /** How long `activate` itself took, in milliseconds (the host connects after it returns). */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): SuperkickApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Superkick', { log: true });
   const settings = () => vscode.workspace.getConfiguration('superkick');
   const nodePath = () => settings().get<string>('nodePath') || 'node';
@@ -33,14 +45,23 @@ export function activate(context: vscode.ExtensionContext): SuperkickApi {
   const terminals = new AgentTerminals(link, context.workspaceState);
   const statusBar = new StatusBar(store, link);
   const agentsView = new AgentsView(store, link);
+  const watchersView = new WatchersView(link);
+  const approvalsView = new ApprovalsView(link);
+  const notifications = new Notifications(link, output, () => settings().get<string[]>('notifications') ?? DEFAULT_POP_UPS);
   context.subscriptions.push(
     output,
     link,
     store,
     terminals,
     statusBar,
+    watchersView,
+    approvalsView,
+    notifications,
+    new SpawnProgress(link),
     vscode.window.registerTreeDataProvider('superkick.agents', agentsView),
-    ...registerCommands({ link, store, terminals, output, nodePath }),
+    vscode.window.registerTreeDataProvider('superkick.watchers', watchersView),
+    vscode.window.registerTreeDataProvider('superkick.approvals', approvalsView),
+    ...registerCommands({ extensionUri: context.extensionUri, link, store, terminals, output, nodePath }),
   );
 
   // Trusting the workspace in VS Code trusts its superkick.yml for Superkick too (SPEC 14a).
@@ -63,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): SuperkickApi {
     }),
   );
   void link.start();
-  return { link, store, statusBar, terminals };
+  return { link, store, statusBar, terminals, agentsView, watchersView, approvalsView, notifications, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

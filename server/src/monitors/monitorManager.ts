@@ -106,6 +106,7 @@ export class MonitorManager {
   private readonly abort = new AbortController();
   private readonly env: MonitorEnv;
   private stopped = false;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly deps: MonitorManagerDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -140,6 +141,16 @@ export class MonitorManager {
   /** Resolves once no probe or poll is running (tests step a fake clock, then wait for this). */
   async settled(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Calls `listener` after each poll (clients watching the monitors ask for the status again). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
   status(filter: { workspace?: string | null; agentId?: string } = {}): Monitors.ListMonitors.Result {
@@ -431,6 +442,7 @@ export class MonitorManager {
         this.store.save();
         this.flushOutbox();
         run.polling = false;
+        this.changed();
         if (this.stopped) return;
         if (!run.subscribers.size) this.runs.delete(run.key);
         else this.schedule(run, nextMs);

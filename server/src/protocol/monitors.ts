@@ -3,7 +3,7 @@
  * Code sidebar: each watched resource (one poll serves every agent on it) and
  * each agent's monitor entries (applies, does not apply, or an error to fix).
  */
-import { RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 
 /** One watched thing (a command in a folder, a pull request), polled once per interval for all its agents. */
 export interface MonitorResourceStatus {
@@ -57,4 +57,19 @@ export namespace ListMonitors {
   export interface Params { workspace?: string | null; }
   export interface Result { resources: MonitorResourceStatus[]; entries: MonitorEntryStatus[]; }
   export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Client → host. Start receiving MonitorsChanged; answers the current status. */
+export namespace WatchMonitors {
+  export const method = 'superkick/monitors/watch' as const;
+  export type Params = Record<string, never> | undefined;
+  export type Result = ListMonitors.Result;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → client, after WatchMonitors: a monitor polled; ask ListMonitors again. */
+export namespace MonitorsChanged {
+  export const method = 'superkick/monitors/changed' as const;
+  export type Params = Record<string, never>;
+  export const type = new NotificationType<Params>(method);
 }

@@ -211,3 +211,10 @@ export namespace ListSpawners {
   export interface Result { spawners: SpawnerStatus[]; }
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/** Host → client, after WatchSpawns: a spawner polled or the spawners changed; ask ListSpawners again. */
+export namespace SpawnersChanged {
+  export const method = 'superkick/spawn/spawnersChanged' as const;
+  export type Params = Record<string, never>;
+  export const type = new NotificationType<Params>(method);
+}

@@ -8,6 +8,7 @@
  * entries whose settings changed.
  */
 import * as crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../common/logger';
 import type { WorkspaceConfigs } from '../host/workspaceConfigs';
 import type { Spawn } from '../protocol';
@@ -34,12 +35,14 @@ interface Running {
   failures: number;
 }
 
-export class SpawnerManager {
+export class SpawnerManager extends EventEmitter<{ changed: [] }> {
   private readonly entries = new Map<string, Running>();
   private stopped = false;
   private readonly resync = () => this.sync();
 
-  constructor(private readonly deps: { configs: WorkspaceConfigs; spawns: SpawnService; log: Logger }) {}
+  constructor(private readonly deps: { configs: WorkspaceConfigs; spawns: SpawnService; log: Logger }) {
+    super();
+  }
 
   start(): void {
     this.deps.configs.on('changed', this.resync);
@@ -85,6 +88,7 @@ export class SpawnerManager {
       }
     }
     for (const [id, entry] of wanted) if (!this.entries.has(id)) this.entries.set(id, this.launch(entry));
+    this.emit('changed');
   }
 
   private launch(entry: SpawnerEntry): Running {
@@ -141,6 +145,7 @@ export class SpawnerManager {
     running.status.nextPollAt = null;
     void this.pollOnce(running).finally(() => {
       running.polling = false;
+      this.emit('changed');
       if (running.abort.signal.aborted) return;
       if (running.again) {
         running.again = false;

@@ -40,8 +40,15 @@ export const spawnRoutes: RegisterRoutes = (routes, ctx) => {
   const onChanged = (event: Spawn.DispatchChanged.Params) => {
     if (watching) routes.connection.sendNotification(Spawn.DispatchChanged.type, event).catch(() => undefined);
   };
+  const onSpawners = () => {
+    if (watching) routes.connection.sendNotification(Spawn.SpawnersChanged.type, {}).catch(() => undefined);
+  };
   spawns.on('changed', onChanged);
-  routes.onClose(() => spawns.off('changed', onChanged));
+  ctx.spawners.on('changed', onSpawners);
+  routes.onClose(() => {
+    spawns.off('changed', onChanged);
+    ctx.spawners.off('changed', onSpawners);
+  });
   routes.userRequest(Spawn.WatchSpawns.type, () => {
     watching = true;
     return { dispatches: spawns.dispatches(), approvals: spawns.approvalList() };
