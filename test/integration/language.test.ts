@@ -13,6 +13,9 @@ import { TestLanguageClient, uriOf } from '../helpers/languageClient';
 import { ConfigWatch } from '../helpers/configWatch';
 import { HostWatch } from '../helpers/hostWatch';
 import { Host, Language } from '../../server/src/protocol';
+import type { MessageConnection } from 'vscode-jsonrpc';
+import { connectSocket } from '../helpers/hostConnection';
+import { rpcOverSocket } from '../../server/src/common/rpcConnection';
 
 /** Where `needle` is in `text`, as an LSP range (one line). */
 function rangeOf(text: string, needle: string): Language.Range {
@@ -22,6 +25,14 @@ function rangeOf(text: string, needle: string): Language.Range {
   const line = before.length - 1;
   const character = before[line].length;
   return { start: { line, character }, end: { line, character: character + needle.length } };
+}
+
+/** A connection that has not authenticated yet. */
+async function rawConnection(superkickDir: string): Promise<{ connection: MessageConnection; close(): void }> {
+  const socket = await connectSocket(path.join(superkickDir, 'run', 'host.sock'));
+  const connection = rpcOverSocket(socket, { guard: false });
+  connection.listen();
+  return { connection, close: () => (connection.dispose(), socket.destroy()) };
 }
 
 function messages(params: Language.PublishDiagnosticsParams): string[] {
@@ -164,6 +175,35 @@ describe('language features through the host', () => {
     const published = await first;
     assert.deepEqual(published.diagnostics.map((d) => d.range), [rangeOf(text, 'shout')]);
     assert.match(messages(published)[0], /undefined filter: shout/);
+  });
+
+  it("an editor's initialize may authenticate its connection (as vscode-languageclient speaks first)", async () => {
+    const token = fs.readFileSync(path.join(sandbox.dir, 'auth', 'client.token'), 'utf8').trim();
+    const editor = await rawConnection(sandbox.dir);
+    try {
+      const result = (await editor.connection.sendRequest(Language.InitializeRequest.type, {
+        processId: null,
+        rootUri: null,
+        capabilities: {},
+        initializationOptions: { superkick: { token, client: 'editor', workspace: root } },
+      })) as Language.InitializeResult & { superkick?: Host.Authenticate.Result };
+      assert.equal(result.capabilities.hoverProvider, true);
+      assert.equal(result.superkick?.principal, 'user');
+      assert.equal(result.superkick?.hostPid, sandbox.hostPid());
+      // The connection is now the user's: any other method works on it.
+      assert.ok(Array.isArray(await editor.connection.sendRequest(Host.ListAgents.type, {})));
+    } finally {
+      editor.close();
+    }
+    const stranger = await rawConnection(sandbox.dir);
+    try {
+      await assert.rejects(
+        stranger.connection.sendRequest(Language.InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, initializationOptions: { superkick: { token: 'nope', client: 'editor' } } }),
+        /wrong token/,
+      );
+    } finally {
+      stranger.close();
+    }
   });
 
   it('an agent token may not use the language features', async () => {
