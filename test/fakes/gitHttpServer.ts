@@ -23,6 +23,8 @@ export interface GitHttpRequest {
   /** `git-upload-pack` or `git-receive-pack` (from `?service=` or the path), or null for anything else. */
   service: string | null;
   status: number;
+  /** The request body's Content-Encoding (git gzips large ones), or null. */
+  contentEncoding: string | null;
   /** Response body bytes sent (headers not counted). */
   bytes: number;
 }
@@ -97,6 +99,7 @@ export class GitHttpServer {
       path: url.pathname,
       service: url.searchParams.get('service') ?? SERVICE.exec(url.pathname)?.[1] ?? null,
       status: 0,
+      contentEncoding: request.headers['content-encoding'] ?? null,
       bytes: 0,
     };
     this.requests.push(record);
@@ -128,8 +131,7 @@ export class GitHttpServer {
     const contentLength = request.headers['content-length'];
     if (contentLength) env.CONTENT_LENGTH = contentLength;
     // A gzip'd body passes through as is: the backend inflates it itself.
-    const encoding = request.headers['content-encoding'];
-    if (encoding) env.HTTP_CONTENT_ENCODING = encoding;
+    if (record.contentEncoding) env.HTTP_CONTENT_ENCODING = record.contentEncoding;
     // Protocol v2 is asked for in this header; the backend hands it on to upload-pack.
     const protocol = request.headers['git-protocol'];
     if (typeof protocol === 'string') env.HTTP_GIT_PROTOCOL = protocol;

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -102,6 +102,19 @@ describe('git URL source over smart HTTP', () => {
     assert.ok(server.requests.some((request) => request.status === 404), 'the server answered 404');
     assert.equal(fs.existsSync(cacheDirFor(cacheDir, url)), false);
     assert.deepEqual(halfMade(), []);
+  });
+
+  it("passes a gzip'd request body through to git (protocol v0 gzips a long list of wants)", async () => {
+    for (let i = 0; i < 40; i++) git(work, 'tag', '-a', '-m', `release ${i}`, `v0.${i}`);
+    git(work, 'push', '--quiet', 'origin', '--tags');
+    server.reset();
+    const target = path.join(root, 'v0-clone.git');
+    await new Promise<void>((resolve, reject) =>
+      execFile('git', ['-c', 'protocol.version=0', 'clone', '--quiet', '--bare', server.urlOf('repo.git'), target], (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve())),
+    );
+    assert.ok(server.requests.some((request) => request.method === 'POST' && request.contentEncoding === 'gzip'), `a gzip'd request was sent: ${JSON.stringify(server.requests)}`);
+    assert.equal(git(target, 'tag', '--list', 'v0.*').split('\n').length, 40);
+    assert.equal(git(target, 'rev-parse', 'main'), git(work, 'rev-parse', 'main'));
   });
 
   it('reports a server error on clone and on fetch; the cache clone survives and works once the server does', async () => {
