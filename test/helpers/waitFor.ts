@@ -1,4 +1,5 @@
 /** Waiting for events, with a deadline that turns a hang into a clear failure (never a timing assertion). */
+import * as fs from 'node:fs';
 import { withTimeout } from '../../server/src/common/withTimeout';
 
 export const EVENT_DEADLINE_MS = 30_000;
@@ -32,4 +33,17 @@ export function whenEvent<T>(subscribe: (listener: () => void) => () => void, ch
 export function exitOf(child: import('node:child_process').ChildProcess): Promise<number> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return deadline(new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))), `pid ${child.pid} to exit`);
+}
+
+/** Resolves when `check` holds, looked at whenever something changes in `dir` (a file appears, is written, goes). */
+export function whenDirChanges<T>(dir: string, check: () => T | undefined, what: string, ms = EVENT_DEADLINE_MS): Promise<T> {
+  return whenEvent(
+    (listener) => {
+      const watcher = fs.watch(dir, listener);
+      return () => watcher.close();
+    },
+    check,
+    what,
+    ms,
+  );
 }

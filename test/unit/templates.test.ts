@@ -80,8 +80,18 @@ const alert = { name: 'High error rate', url: 'https://app.datadoghq.com/monitor
  */
 const SHIPPED: Record<string, { context: TemplateContext; shows: string[] }> = {
   'core/kickoff': {
-    context: { agent, task: { title: 'Crash on\nsave', body: 'Steps: click save', url: 'https://example.test/issues/7', source: 'GitHub issue' }, goal: 'The save test passes.' },
+    context: { agent, task: { title: 'Crash on\nsave', body: 'Steps: click save', url: 'https://example.test/issues/7', source: 'GitHub issue' }, goal: 'The save test passes.', previous: null },
     shows: ['SUPERKICK [2025-06-01 14:03:07 UTC]: new task — Crash on save', 'on branch fix/np-1', '[BEGIN EXTERNAL feedc0de] Outside content from GitHub issue at https://example.test/issues/7', 'Steps: click save', 'The save test passes.', 'superkick_signal_goal'],
+  },
+  'inbox/task': {
+    context: {
+      agent,
+      task: { title: 'Review the fix', body: null, url: null, source: 'inbox file review.json' },
+      inbox: { file: '/src/app/.superkick/inbox/review.json', key: 'review', fields: {} },
+      goal: null,
+      previous: { step: 'fix', agent: 'c3d4e5f6', branch: 'superkick/fix-1', summary: 'Fixed the null check.', artifacts: ['report.md'] },
+    },
+    shows: ['new task — Review the fix', 'Step "fix" was done by agent c3d4e5f6 on branch superkick/fix-1', "Outside content from the previous step's summary", 'Fixed the null check.', 'Artifacts it left: report.md'],
   },
   'core/event': {
     context: { event: eventDrop({ type: 'alert_changed', source: 'dd-monitor', url: 'https://example.test/m/1', occurredAt: '2025-06-01T14:00:00Z' }), body: 'The body.' },

@@ -18,6 +18,8 @@ import { registerNotifier } from './commands/notifier';
 import { registerCost } from './commands/cost';
 import { registerBudget } from './commands/budget';
 import { registerMonitor } from './commands/monitor';
+import { registerSpawn } from './commands/spawn';
+import { registerWorktrees } from './commands/worktrees';
 
 const program = new Command('superkick')
   .description('Supervise AI coding agents that run in terminals.')
@@ -41,6 +43,8 @@ registerNotifier(program);
 registerCost(program);
 registerBudget(program);
 registerMonitor(program);
+registerSpawn(program);
+registerWorktrees(program);
 // Last: its script is generated from every command registered before it.
 registerCompletion(program);
 

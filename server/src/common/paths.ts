@@ -50,6 +50,12 @@ export interface SuperkickPaths {
   /** Pending and recent approvals (spawn/approvalStore.ts), and their append-only audit trail. */
   approvalsState: string;
   approvalsAudit: string;
+  /** Cache clones of repositories spawned agents work in when they are given by URL. */
+  repositoryCache: string;
+  /** Spawned agents' worktrees (a runtime's `worktree_root` may put them elsewhere). */
+  worktrees: string;
+  /** Each dispatch's setup command output. */
+  spawnLogs: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -89,6 +95,9 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     dispatchesState: path.join(state, 'dispatches.json'),
     approvalsState: path.join(state, 'approvals.json'),
     approvalsAudit: path.join(state, 'approvals-audit.jsonl'),
+    repositoryCache: path.join(root, 'repositories'),
+    worktrees: path.join(root, 'worktrees'),
+    spawnLogs: path.join(logs, 'spawns'),
   };
 }
 

@@ -17,6 +17,8 @@ export const TEMPLATE_KEYWORD = 'x-superkick-template';
 export const RUNS_COMMANDS_KEYWORD = 'x-superkick-runs-commands';
 /** Marks a name that must exist in another section (`goal: tests_pass` → `goals.tests_pass`). */
 export const REFERENCE_KEYWORD = 'x-superkick-reference';
+/** Marks a link from one entry to another of the same section (`next:` of a workflow step) whose chain must not loop. */
+export const ACYCLIC_KEYWORD = 'x-superkick-acyclic';
 /** Marks a string that must compile as a regular expression. */
 export const REGEXP_KEYWORD = 'x-superkick-regexp';
 /** On an entry's `type`: which section's registered types it may name. */

@@ -13,6 +13,7 @@ import { didYouMean } from './didYouMean';
 import { ENTRY_NOUN } from './sections';
 import { templateProblemRange, type TemplateChecker } from './templateHook';
 import {
+  ACYCLIC_KEYWORD,
   ANNOTATION_KEYWORDS,
   NAME_OF_KEYWORD,
   ONE_OF_MESSAGE_KEYWORD,
@@ -74,6 +75,27 @@ export class ConfigValidator {
           params: { name },
         }));
         return false;
+      },
+    });
+    ajv.addKeyword({
+      keyword: ACYCLIC_KEYWORD,
+      schemaType: 'string',
+      errors: true,
+      // `spawners.a.next: b`, `spawners.b.next: a` would start agents forever: the chain from this entry must end.
+      validate: function acyclic(section: string, data: unknown, _parent: unknown, cxt?: { rootData: unknown; instancePath: string }) {
+        const start = fromPointer(cxt?.instancePath ?? '')[1];
+        const entries = (cxt?.rootData as Record<string, unknown> | undefined)?.[section] as Record<string, { next?: unknown }> | undefined;
+        if (typeof data !== 'string' || !start || !entries) return true;
+        const chain = [start];
+        for (let at: unknown = data; typeof at === 'string' && at in entries; at = entries[at]?.next) {
+          chain.push(at);
+          if (at === start) {
+            (acyclic as { errors?: Partial<ErrorObject>[] }).errors = [{ keyword: ACYCLIC_KEYWORD, message: `the workflow loops: ${chain.join(' → ')}; a step's next must lead to an end`, params: {} }];
+            return false;
+          }
+          if (chain.indexOf(at) !== chain.length - 1) return true;
+        }
+        return true;
       },
     });
     this.validateFn = ajv.compile(schema);

@@ -6,6 +6,7 @@
  * other area's methods come from its route module (`routes/`).
  */
 import type { Socket } from 'node:net';
+import { UserError } from '../common/userError';
 import { ResponseError, type MessageConnection, type NotificationType, type RequestType } from 'vscode-jsonrpc';
 import { AgentLink, ErrorCode, Host, Language } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
@@ -129,7 +130,13 @@ export class ClientSession implements SessionRoutes {
   request<P, R, E>(type: RequestType<P, R, E>, handler: (params: P, caller: Caller) => R | Promise<R>): void {
     const guarded = async (params: P) => {
       this.requireAuthenticated();
-      return await handler(params, this.caller());
+      try {
+        return await handler(params, this.caller());
+      } catch (error) {
+        // A UserError's message is written for people: it goes to the client as it is.
+        if (error instanceof UserError) throw new ResponseError(ErrorCode.Refused, error.message);
+        throw error;
+      }
     };
     this.connection.onRequest(type, guarded as never);
   }

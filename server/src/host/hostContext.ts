@@ -18,6 +18,9 @@ import type { NotifyDispatcher } from '../notify/dispatcher';
 import type { NotificationFeed } from '../notify/notificationFeed';
 import type { CostLedger } from '../cost/costLedger';
 import type { MonitorManager } from '../monitors/monitorManager';
+import type { SpawnService } from '../spawn/spawnService';
+import type { SpawnerManager } from '../spawn/spawnerManager';
+import type { WorktreeJanitor } from '../spawn/worktreeJanitor';
 
 export interface HostContext {
   paths: SuperkickPaths;
@@ -38,6 +41,12 @@ export interface HostContext {
   /** Cost limits: warn, pause and ask, raise. */
   budgets: BudgetGuard;
   monitors: MonitorManager;
+  /** Spawning: dispatches, approvals, progress. */
+  spawns: SpawnService;
+  /** The configured spawners' polls. */
+  spawners: SpawnerManager;
+  /** Agents' worktrees: the list, pruning, and cleanup once a goal is met. */
+  worktrees: WorktreeJanitor;
   clientToken: string;
   hostKey: string;
   log: Logger;

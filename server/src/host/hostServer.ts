@@ -36,6 +36,11 @@ import { startCostLedger } from '../cost/hostCost';
 import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
 import { ledgerSpending } from '../budget/spending';
 import { MonitorManager } from '../monitors/monitorManager';
+import { SpawnService } from '../spawn/spawnService';
+import { SpawnerManager } from '../spawn/spawnerManager';
+import { Workflows } from '../spawn/workflows';
+import { createAgentRecord } from './createAgentRecord';
+import { WorktreeJanitor } from '../spawn/worktreeJanitor';
 
 export interface RunningHost {
   paths: SuperkickPaths;
@@ -115,6 +120,24 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     });
     const monitors = new MonitorManager({ registry, configs, queue, templates, file: paths.monitorsState, log });
     monitors.start();
+    const spawns: SpawnService = new SpawnService({
+      paths,
+      configs,
+      registry,
+      queue,
+      templates,
+      bus,
+      log,
+      createAgent: (spec) => createAgentRecord({ configs, goals, registry, hostKey }, spec),
+    });
+    spawns.start();
+    const workflows = new Workflows({ bus, registry, configs, spawns, teams, log });
+    workflows.start();
+    const spawners = new SpawnerManager({ configs, spawns, log });
+    spawners.start();
+    // After the notifiers listen: a worktree kept while the host was away is told (once: its event id is the agent's).
+    const worktrees = new WorktreeJanitor({ registry, bus, configs, log });
+    worktrees.start();
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -136,6 +159,9 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
           cost,
           budgets,
           monitors,
+          spawns,
+          spawners,
+          worktrees,
           queue,
           configs,
           clientToken,
@@ -168,6 +194,10 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       lifecycle.stop();
       notify.stop();
       monitors.stop();
+      spawners.stop();
+      workflows.stop();
+      spawns.stop();
+      worktrees.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

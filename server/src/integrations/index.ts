@@ -6,6 +6,7 @@ import type { Integration } from './integration';
 import { agentExitGoal, agentSignalGoal } from './agent';
 import { commandGoal, commandNotifier } from './command';
 import { datadogSpawner } from './datadog';
+import { inboxSpawner } from './inbox';
 import { localRuntime } from './local';
 import { shellMonitor } from './shell';
 import { terminalBellNotifier } from './terminalBell';
@@ -15,6 +16,7 @@ export type { Integration, IntegrationSection } from './integration';
 export const INTEGRATIONS: readonly Integration[] = [
   localRuntime,
   datadogSpawner,
+  inboxSpawner,
   shellMonitor,
   agentExitGoal,
   agentSignalGoal,

@@ -9,6 +9,10 @@ import type { GoalKind } from '../goals/goalKind';
 
 import type { AnyMonitorKind } from '../monitors/monitorKind';
 
+import type { RuntimeFactory } from '../runtime/agentRuntime';
+
+import type { AnySpawnerKind } from '../spawn/spawnerKind';
+
 /** The config sections an integration can contribute entries to. */
 export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
 
@@ -50,4 +54,11 @@ export interface Integration {
    * Each kind has its own params and state; the manager treats them as opaque JSON.
    */
   monitor?: AnyMonitorKind;
+  /** For section `runtime`: starts spawned agents' processes (see runtime/agentRuntime.ts). */
+  runtime?: RuntimeFactory;
+  /**
+   * For section `spawners`: how entries of this type find new work (see
+   * spawn/spawnerKind.ts). Absent: the type validates but spawns nothing yet.
+   */
+  spawner?: AnySpawnerKind;
 }

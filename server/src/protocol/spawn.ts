@@ -183,3 +183,31 @@ export namespace DispatchChanged {
   export interface Params { dispatch: DispatchStatus; message: string | null; }
   export const type = new NotificationType<Params>(method);
 }
+
+/** One configured spawner entry as the host runs it. */
+export interface SpawnerStatus {
+  workspace: string | null;
+  name: string;
+  type: string;
+  /** `polling` (running), `disabled` (enabled: false), `error` (its settings are wrong: see lastError), `not_yet` (the type spawns nothing yet). */
+  state: 'polling' | 'disabled' | 'error' | 'not_yet';
+  intervalS: number;
+  polls: number;
+  lastPollAt: string | null;
+  lastError: string | null;
+  nextPollAt: string | null;
+  /** Work seen in the last poll, and how much of it was new. */
+  lastFound: number;
+  lastNew: number;
+  /** Dispatches of this entry not finished yet, and its `max_agents`. */
+  active: number;
+  maxAgents: number;
+}
+
+/** Client → host. Every spawner entry of every registered workspace, with its polls. */
+export namespace ListSpawners {
+  export const method = 'superkick/spawn/spawners' as const;
+  export interface Params { workspace?: string | null; }
+  export interface Result { spawners: SpawnerStatus[]; }
+  export const type = new RequestType<Params, Result, void>(method);
+}

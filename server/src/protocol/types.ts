@@ -142,6 +142,8 @@ export enum ErrorCode {
   AmbiguousAgent = -32004,
   AgentGone = -32005,
   ConfigInvalid = -32006,
+  /** The host could not do what was asked (a spawn failed, an approval expired); the message says why, for people. */
+  Refused = -32007,
   InvalidParams = -32602,
 }
 

@@ -147,6 +147,21 @@ export class DispatchLedger {
     return { claimed: true, dispatch: copy(dispatch) };
   }
 
+  /** Replaces a claimed dispatch's details (the pipeline adds an approval id), saved before it returns. */
+  annotate(key: string, details: DispatchDetails): Dispatch {
+    const dispatch = this.require(key);
+    if (dispatch.state !== 'claimed') throw new DispatchError('invalid-transition', `dispatch "${key}" is ${describe(dispatch)}; only a claimed dispatch's details can change`);
+    const before = dispatch.details;
+    dispatch.details = jsonCopy(details);
+    try {
+      this.save();
+    } catch (error) {
+      dispatch.details = before;
+      throw error;
+    }
+    return copy(dispatch);
+  }
+
   /** The pipeline starts making things (worktree, setup, process). */
   markSpawning(key: string): Dispatch {
     return this.transition(key, 'spawning', {});

@@ -219,6 +219,16 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     });
   }
 
+  /** Drops an agent whose process never started (its spawn failed at the runtime), so no record of it is left. */
+  discardUnstarted(id: string): void {
+    const agent = this.store.get(id);
+    if (!agent || agent.pid !== null || this.links.has(id)) return;
+    const record = this.toRecord(agent);
+    this.store.remove(id);
+    fs.rmSync(agentFilesDir(this.paths, id), { recursive: true, force: true });
+    this.emit('changed', { record, removed: true });
+  }
+
   prune(id?: string): string[] {
     const removed: string[] = [];
     for (const agent of this.store.all()) {

@@ -227,11 +227,16 @@ function templateError(template: ResolvedTemplate, diagnostics: TemplateDiagnost
 
 /** The names of the undefined variables a render failed on, or undefined if it also failed for another reason. */
 function undefinedVariables(error: unknown): string[] | undefined {
-  const items: unknown[] = error instanceof LiquidError && Array.isArray((error as { errors?: unknown }).errors) ? (error as unknown as { errors: unknown[] }).errors : [error];
-  const names = items.map((item) => {
-    const original = (item as { originalError?: { variableName?: unknown } }).originalError;
+  // With catchAllErrors, errors come grouped, and a group may hold another group (an error inside a filter's arguments).
+  const leaves = (item: unknown): unknown[] => {
+    const nested = (item as { errors?: unknown }).errors;
+    return item instanceof LiquidError && Array.isArray(nested) ? nested.flatMap(leaves) : [item];
+  };
+  const names = leaves(error).map((item) => {
+    const original = (item as { originalError?: { variableName?: unknown; message?: unknown } }).originalError;
     if (typeof original?.variableName === 'string') return original.variableName;
-    return /^undefined variable: (\S+)/.exec(cleanMessage(item instanceof Error ? item.message : ''))?.[1];
+    const message = typeof original?.message === 'string' ? original.message : item instanceof Error ? item.message : '';
+    return /^undefined variable: ([^\s,]+)/.exec(cleanMessage(message))?.[1];
   });
   return names.every((name): name is string => Boolean(name)) ? [...new Set(names)] : undefined;
 }

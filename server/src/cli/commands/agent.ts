@@ -8,11 +8,9 @@ import type { Command } from 'commander';
 import { Host, type AgentAssignment, type AgentSpec } from '../../protocol';
 import { findWorkspaceRoot } from '../../config/workspaceRoot';
 import { resolveCommand } from '../../common/commandPath';
-import { startDaemon } from '../../common/readyPipe';
 import { UserError } from '../../common/userError';
-import { AGENT_ENV, agentProcessMallocEnv } from '../../agent/agentEnv';
+import { startAgentProcess } from '../../agent/startAgentProcess';
 import { DRIVERS, driverForCommand, driverNamed } from '../../drivers';
-import { cliEntry } from '../hostClient';
 import { attachTerminal } from '../attachClient';
 import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
 import { shellExitCode } from '../format';
@@ -120,14 +118,6 @@ function assignmentFrom(options: AgentOptions): AgentAssignment {
     assignment.maxDurationS = seconds;
   }
   return assignment;
-}
-
-export async function startAgentProcess(id: string, token: string, spec: AgentSpec): Promise<void> {
-  const ready = await startDaemon([cliEntry(), '__agent'], {
-    cwd: spec.cwd,
-    env: { ...process.env, ...agentProcessMallocEnv(process.env), [AGENT_ENV.id]: id, [AGENT_ENV.token]: token, [AGENT_ENV.spec]: JSON.stringify(spec) },
-  });
-  if (!ready.ok) throw new UserError(ready.error, ready.exitCode);
 }
 
 /** Prints what happened to a foreground or attached terminal and gives the exit status. */

@@ -19,7 +19,8 @@ import { cliEntry } from '../hostClient';
 import { attachTerminal } from '../attachClient';
 import { DEFAULT_DETACH_KEY, detachSequences } from '../detachKey';
 import { breakDemoProject, createDemoProject, DEMO } from '../../demo/demoProject';
-import { DEFAULT_HISTORY_LINES, startAgentProcess } from './agent';
+import { DEFAULT_HISTORY_LINES } from './agent';
+import { startAgentProcess } from '../../agent/startAgentProcess';
 import { withHost } from './withHost';
 import { requireSideBundle } from '../../common/sideBundle';
 

@@ -5,13 +5,14 @@
  */
 import * as crypto from 'node:crypto';
 import { ResponseError } from 'vscode-jsonrpc';
-import { AgentLink, ErrorCode, Host, type DriverOverride } from '../../protocol';
+import { AgentLink, ErrorCode, Host } from '../../protocol';
 import { agentToken } from '../../common/tokens';
 import { frameExternal } from '../../supervisor/untrustedText';
 import type { AgentsChangedEvent } from '../../supervisor/agentRegistry';
 import { DRIVERS } from '../../drivers';
+import { createAgentRecord } from '../createAgentRecord';
 import { visibleAgent, type Caller } from './sessionRoutes';
-import { absolutePath, requireString } from './params';
+import { requireString } from './params';
 import type { RegisterRoutes } from '.';
 
 export const agentRoutes: RegisterRoutes = (routes, ctx) => {
@@ -19,13 +20,7 @@ export const agentRoutes: RegisterRoutes = (routes, ctx) => {
 
   routes.userRequest(Host.CreateAgent.type, (spec) => {
     validateSpec(spec);
-    // Its workspace is registered like a client's, so the workspace's superkick.yml is followed from now on.
-    if (spec.workspace) spec.workspace = ctx.configs.register(absolutePath(spec.workspace, 'workspace'));
-    const drivers = ctx.configs.configOf(spec.workspace ?? null).drivers as Record<string, DriverOverride> | undefined;
-    spec.driverOverride = drivers?.[spec.driver] ?? null;
-    ctx.goals.checkAssignment(spec.workspace ?? null, spec.assignment?.goal);
-    const agent = registry.create(spec);
-    return { id: agent.id, token: agentToken(ctx.hostKey, agent.id), attachSocket: agent.attachSocket!, spec: agent.spec };
+    return createAgentRecord(ctx, spec);
   });
 
   routes.request(Host.ListAgents.type, (params, caller) => registry.list({ includeExited: params?.includeExited, only: visibleAgent(caller) }));

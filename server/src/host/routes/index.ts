@@ -12,6 +12,8 @@ import { registerNotifyRoutes } from './notify';
 import { registerCostRoutes } from './cost';
 import { budgetRoutes } from './budget';
 import { registerMonitorRoutes } from './monitors';
+import { spawnRoutes } from './spawn';
+import { worktreeRoutes } from './worktrees';
 
 export type RegisterRoutes = (routes: SessionRoutes, ctx: HostContext) => void;
 
@@ -24,4 +26,6 @@ export const ROUTES: readonly RegisterRoutes[] = [
   registerCostRoutes,
   budgetRoutes,
   registerMonitorRoutes,
+  spawnRoutes,
+  worktreeRoutes,
 ];

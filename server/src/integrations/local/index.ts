@@ -1,5 +1,6 @@
 /** The local runtime: agents run as detached processes on this machine. */
 import type { Integration } from '../integration';
+import { createLocalRuntime } from './localRuntime';
 
 export const localRuntime: Integration = {
   type: 'local',
@@ -9,9 +10,10 @@ export const localRuntime: Integration = {
     type: 'object',
     properties: {
       worktree_root: { description: 'Where fresh worktrees are made (default $SUPERKICK_DIR/worktrees).', type: 'string', minLength: 1 },
-      keep_worktrees: { description: 'Keep an agent\'s worktree after it is pruned (default false: removed when clean).', type: 'boolean' },
+      keep_worktrees: { description: 'Keep spawned agents\' worktrees when their goal is met (default false: removed then, unless they hold uncommitted or unpushed work or a live process). `superkick worktrees prune` still removes them.', type: 'boolean' },
     },
   },
+  runtime: createLocalRuntime,
   setupSnippet: `type: local
 # worktree_root: ~/.superkick/worktrees
 `,
