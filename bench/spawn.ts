@@ -64,11 +64,14 @@ export async function runSpawn(sk: SuperkickWorld, dir: string): Promise<Row[]> 
     log(`  peer (ms): ${peerLocal.map((ms) => ms.toFixed(0)).join(' ')}`);
     log(`  superkick to running (ms): ${hostLocal.map((s) => s.ms.toFixed(0)).join(' ')}`);
     log(`  superkick to StartSpawn's answer (ms): ${hostLocal.map((s) => s.answeredMs.toFixed(0)).join(' ')}`);
+    const median = [...hostLocal].sort((a, b) => a.ms - b.ms)[Math.ceil(hostLocal.length / 2) - 1];
+    if (median) log(`  the median spawn, step by step (ms after the request): ${timeline(median)}`);
 
     // A remote over smart HTTP: the first spawn clones, the second fetches only a new commit.
     const served = path.join(root, 'served');
     fs.mkdirSync(served);
-    await gitAsync(root, ['clone', '--bare', '--quiet', repo, path.join(served, 'big.git')]);
+    // Only main: the branches the local spawns made are not the remote's.
+    await gitAsync(root, ['clone', '--bare', '--quiet', '--single-branch', '--branch', 'main', repo, path.join(served, 'big.git')]);
     const server = await GitHttpServer.start(served);
     const forgetServer = cleanup.add('the smart-HTTP server', () => server.close());
     const url = server.urlOf('big.git');
@@ -76,7 +79,8 @@ export async function runSpawn(sk: SuperkickWorld, dir: string): Promise<Row[]> 
     const measure = async <T>(run: () => Promise<T>) => {
       server.reset();
       const result = await run();
-      return { result, bytes: server.bytesSent };
+      const requests = server.requests.map((request) => `${request.method} ${request.service ?? request.path} ${request.bytes}`).join(', ');
+      return { result, bytes: server.bytesSent, requests };
     };
     const hostFirst = await measure(() => onHost((spawner) => spawner.spawn('bench-http-1', url)));
     const peerFirst = await measure(() => peer.spawnFromUrl(url, peerCache, path.join(root, 'peer', 'http-1'), 'peer/http-1'));
@@ -89,6 +93,8 @@ export async function runSpawn(sk: SuperkickWorld, dir: string): Promise<Row[]> 
     const hostHttpOk = Boolean(hostFirst.result && hostSecond.result);
     log(`  over HTTP, superkick: first ${hostFirst.result?.ms.toFixed(0) ?? '—'} ms, ${hostFirst.bytes} bytes; second ${hostSecond.result?.ms.toFixed(0) ?? '—'} ms, ${hostSecond.bytes} bytes`);
     log(`  over HTTP, peer: first ${peerFirst.result.ms.toFixed(0)} ms, ${peerFirst.bytes} bytes; second ${peerSecond.result.ms.toFixed(0)} ms, ${peerSecond.bytes} bytes`);
+    log(`  superkick's second spawn, requests (bytes sent): ${hostSecond.requests}; step by step: ${hostSecond.result ? timeline(hostSecond.result) : '—'}`);
+    log(`  the peer's second spawn, requests (bytes sent): ${peerSecond.requests}`);
 
     await host?.dispose();
     await peer.dispose();
@@ -120,4 +126,10 @@ export async function runSpawn(sk: SuperkickWorld, dir: string): Promise<Row[]> 
     await host?.dispose();
     await peer.dispose();
   }
+}
+
+/** `repository +2, worktree +41, …, running +538`: when each step of a spawn began. */
+function timeline(spawn: HostSpawn): string {
+  const marks = [...spawn.steps, { step: 'answered', ms: spawn.answeredMs }, { step: 'running', ms: spawn.ms }].sort((a, b) => a.ms - b.ms);
+  return marks.map((mark) => `${mark.step} +${mark.ms.toFixed(0)}`).join(', ');
 }
