@@ -3,7 +3,7 @@
  * running, in a fresh worktree of a 10,000-file repository, no setup commands.
  * The peer, measured in the same run and interleaved with it, is the raw
  * minimum: `git worktree add -b` and the program started with child_process,
- * until its first output.
+ * until its first output. One round of each goes first, uncounted.
  *
  * Then the same from a remote served over git's smart HTTP on 127.0.0.1
  * (test/fakes/gitHttpServer.ts): the first spawn clones, a small commit is
@@ -11,6 +11,7 @@
  * counts the bytes it sent each time. The peer there is `git clone --bare`,
  * then `git fetch`, each followed by the raw spawn.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitHttpServer } from '../test/fakes/gitHttpServer';
@@ -35,6 +36,8 @@ export async function runSpawn(sk: SuperkickWorld, dir: string): Promise<Row[]> 
   const repo = path.join(root, 'big');
   const generated = now();
   await makeBigRepo(repo, FILES);
+  // Its files go to disk now, not during the first spawns.
+  await new Promise<void>((resolve) => execFile('sync', () => resolve()));
   log(`  a repository of ${FILES} files made in ${((now() - generated) / 1000).toFixed(1)} s`);
 
   const peer = new RawSpawner(PROGRAM, MARKER);
@@ -53,7 +56,10 @@ export async function runSpawn(sk: SuperkickWorld, dir: string): Promise<Row[]> 
   };
 
   try {
-    // A local repository: interleaved, so both sides see the same machine.
+    // A local repository: interleaved, so both sides see the same machine; one round first that is not counted.
+    const warmPeer = await peer.spawn(path.join(repo, '.git'), 'main', path.join(root, 'peer', 'warm-up'), 'peer/warm-up');
+    const warmHost = await onHost((spawner) => spawner.spawn('bench-warm-up', repo));
+    log(`  warm-up round (not counted): peer ${warmPeer.ms.toFixed(0)} ms, superkick ${warmHost?.ms.toFixed(0) ?? '—'} ms`);
     const peerLocal: number[] = [];
     const hostLocal: HostSpawn[] = [];
     for (let i = 0; i < SPAWNS; i++) {
