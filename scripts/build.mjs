@@ -1,7 +1,9 @@
-// Bundles the CLI (which also hosts the daemon and the agent process) and the
-// screen-model worker. node-pty stays external: it is a native module built by npm.
+// Bundles the CLI (which also hosts the daemon and the agent process), the
+// screen-model worker and the VS Code extension, and writes the composed
+// configuration schema. node-pty stays external: it is a native module built by npm.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -23,4 +25,9 @@ await Promise.all([
   // Side bundles, loaded by the few commands that need them (server/src/common/sideBundle.ts).
   build({ ...common, entryPoints: ['server/src/mcp/sideBundle.ts'], outfile: 'dist/mcp.js' }),
   build({ ...common, entryPoints: ['server/src/cli/prompts.ts'], outfile: 'dist/prompts.js' }),
+  // The extension runs in VS Code's extension host, which provides `vscode`; it starts the host with the system's Node.
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['node-pty', 'vscode'] }),
+  build({ ...common, entryPoints: ['scripts/composedSchema.ts'], outfile: 'dist/.composedSchema.js', sourcemap: false }),
 ]);
+execFileSync(process.execPath, ['dist/.composedSchema.js', 'dist/superkick.schema.json']);
+rmSync('dist/.composedSchema.js');

@@ -49,8 +49,8 @@ function clientToken(paths: SuperkickPaths): string {
   }
 }
 
-export async function startHostDaemon(paths: SuperkickPaths): Promise<void> {
-  const ready = await startDaemon([cliEntry(), 'server', '--daemon'], { env: { ...process.env, SUPERKICK_DIR: paths.root } });
+export async function startHostDaemon(paths: SuperkickPaths, node?: string): Promise<void> {
+  const ready = await startDaemon([cliEntry(), 'server', '--daemon'], { env: { ...process.env, SUPERKICK_DIR: paths.root }, node });
   // Losing a start race to another starter is fine: that host serves us.
   if (!ready.ok && ready.exitCode !== 2) throw new UserError(`could not start the Superkick host: ${ready.error} (see ${paths.hostLog})`);
 }

@@ -19,11 +19,12 @@ export function signalReady(message: ReadyMessage): void {
 }
 
 /**
- * In the starter: runs `node ARGS` detached from this process and its terminal,
+ * In the starter: runs `node ARGS` (this Node, or `options.node`) detached from this process and its terminal,
  * waits for its readiness message, then lets it go on alone.
  */
-export async function startDaemon(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<ReadyMessage> {
-  const child = spawn(process.execPath, args, {
+export async function startDaemon(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; node?: string }): Promise<ReadyMessage> {
+  // `node`: the VS Code extension host is not the Node our native modules were built for; it names the system's.
+  const child = spawn(options.node ?? process.execPath, args, {
     cwd: options.cwd,
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],

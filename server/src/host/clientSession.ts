@@ -50,38 +50,40 @@ export class ClientSession implements SessionRoutes {
     this.connection.listen();
   }
 
+  private authenticate(params: Host.Authenticate.Params): Host.Authenticate.Result {
+    const token = typeof params?.token === 'string' ? params.token : '';
+    const agentId = token ? verifyAgentToken(this.ctx.hostKey, token) : undefined;
+    if (token && safeEqual(token, this.ctx.clientToken)) {
+      this.principal = { kind: 'user' };
+    } else if (agentId) {
+      this.principal = { kind: 'agent', id: agentId };
+    } else {
+      const why = token ? 'wrong token' : 'no token';
+      this.ctx.log.warn(this.tag, `rejected a connection from ${params?.client ?? 'an unnamed client'}: ${why}`);
+      this.hangUp();
+      throw new ResponseError(ErrorCode.Unauthenticated, `${why}: the host did not accept it. Check SUPERKICK_DIR, or SUPERKICK_AGENT_TOKEN for an agent`);
+    }
+    this.ctx.log.debug(this.tag, `authenticated ${params.client} as ${this.principal.kind}`);
+    if (this.principal.kind === 'user' && typeof params.workspace === 'string' && params.workspace.startsWith('/')) {
+      try {
+        this.workspace = this.ctx.configs.register(params.workspace);
+      } catch (error) {
+        this.ctx.log.warn(this.tag, `could not register workspace ${params.workspace}: ${(error as Error).message}`);
+      }
+    }
+    return {
+      hostPid: process.pid,
+      hostVersion: VERSION,
+      principal: this.principal.kind,
+      agentId: this.principal.kind === 'agent' ? this.principal.id : undefined,
+    };
+  }
+
   private serve(): void {
     const c = this.connection;
     const { registry } = this.ctx;
 
-    c.onRequest(Host.Authenticate.type, (params) => {
-      const token = typeof params?.token === 'string' ? params.token : '';
-      const agentId = token ? verifyAgentToken(this.ctx.hostKey, token) : undefined;
-      if (token && safeEqual(token, this.ctx.clientToken)) {
-        this.principal = { kind: 'user' };
-      } else if (agentId) {
-        this.principal = { kind: 'agent', id: agentId };
-      } else {
-        const why = token ? 'wrong token' : 'no token';
-        this.ctx.log.warn(this.tag, `rejected a connection from ${params?.client ?? 'an unnamed client'}: ${why}`);
-        this.hangUp();
-        throw new ResponseError(ErrorCode.Unauthenticated, `${why}: the host did not accept it. Check SUPERKICK_DIR, or SUPERKICK_AGENT_TOKEN for an agent`);
-      }
-      this.ctx.log.debug(this.tag, `authenticated ${params.client} as ${this.principal.kind}`);
-      if (this.principal.kind === 'user' && typeof params.workspace === 'string' && params.workspace.startsWith('/')) {
-        try {
-          this.workspace = this.ctx.configs.register(params.workspace);
-        } catch (error) {
-          this.ctx.log.warn(this.tag, `could not register workspace ${params.workspace}: ${(error as Error).message}`);
-        }
-      }
-      return {
-        hostPid: process.pid,
-        hostVersion: VERSION,
-        principal: this.principal.kind,
-        agentId: this.principal.kind === 'agent' ? this.principal.id : undefined,
-      };
-    });
+    c.onRequest(Host.Authenticate.type, (params) => this.authenticate(params));
 
     const configs = this.ctx.configs;
 
@@ -93,7 +95,14 @@ export class ClientSession implements SessionRoutes {
         this.ctx.log,
         this.tag,
       ));
-    this.userRequest(Language.InitializeRequest.type, () => Language.SERVER_CAPABILITIES);
+    // An editor's language client speaks first with `initialize`: it may carry the Authenticate
+    // parameters (initializationOptions.superkick), so the LSP client needs no handshake of its own.
+    c.onRequest(Language.InitializeRequest.type, (params) => {
+      const credentials = (params?.initializationOptions as { superkick?: Host.Authenticate.Params } | undefined)?.superkick;
+      const info = !this.principal && credentials ? this.authenticate(credentials) : undefined;
+      this.requireUser();
+      return { ...Language.SERVER_CAPABILITIES, serverInfo: { name: 'superkick', version: VERSION }, ...(info ? { superkick: info } : {}) };
+    });
     // An editor's LSP `shutdown` ends nothing here: the host outlives every client.
     c.onRequest(Language.ShutdownRequest.type, () => {
       this.requireUser();

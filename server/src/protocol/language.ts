@@ -47,7 +47,9 @@ export type {
 
 /*
  * Who sends what:
- *   Client → host: `initialize` (answered with SERVER_CAPABILITIES), `shutdown` (answered, and
+ *   Client → host: `initialize` (answered with SERVER_CAPABILITIES; as a connection's first message
+ *     it may authenticate it, with Authenticate's params as `initializationOptions.superkick`, and
+ *     the answer then carries Authenticate's result as `superkick`), `shutdown` (answered, and
  *     nothing stops: the host serves other clients; the client then closes its connection), `textDocument/didOpen`,
  *     `textDocument/didChange`, `textDocument/didClose`, `textDocument/completion`, `textDocument/hover`.
  *   Host → client: `textDocument/publishDiagnostics`, after every open and change of a document

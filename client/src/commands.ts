@@ -1,0 +1,175 @@
+/**
+ * The command palette and context-menu commands. Each takes an agent id (from
+ * the tree's context menu or a test) or asks for one with a quick pick.
+ */
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import { Host, Spawn, type AgentRecord } from '../../server/src/protocol';
+import { cliEntry } from '../../server/src/cli/hostClient';
+import { DRIVERS } from '../../server/src/drivers';
+import type { AgentStore } from './agentStore';
+import type { HostLink } from './hostLink';
+import type { AgentTerminals } from './terminals';
+
+export interface CommandDeps {
+  link: HostLink;
+  store: AgentStore;
+  terminals: AgentTerminals;
+  output: vscode.LogOutputChannel;
+  nodePath: () => string;
+}
+
+/** A tree item's agent, an id given by a caller, or a pick. */
+type AgentArgument = string | { id: string } | undefined;
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { link, store, terminals } = deps;
+  const command = (name: string, run: (...args: never[]) => unknown) =>
+    vscode.commands.registerCommand(name, async (...args: never[]) => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Superkick: ${(error as Error).message}`);
+        return undefined;
+      }
+    });
+
+  const pick = (argument: AgentArgument, filter: (agent: AgentRecord) => boolean, placeHolder: string) => pickAgent(store, argument, filter, placeHolder);
+  const running = (agent: AgentRecord) => agent.state !== 'exited';
+
+  return [
+    command('superkick.attach', async (argument: AgentArgument) => {
+      const agent = await pick(argument, running, 'Attach to which agent?');
+      return agent && terminals.attach(agent.id);
+    }),
+
+    command('superkick.inject', async (argument: AgentArgument, given?: string) => {
+      const agent = await pick(argument, running, 'Send a message to which agent?');
+      if (!agent) return undefined;
+      const text = given ?? (await vscode.window.showInputBox({ title: `Message for ${agent.name}`, prompt: 'Typed in when the agent is idle (queued until then)', ignoreFocusOut: true }));
+      if (!text) return undefined;
+      const result = await link.request(Host.InjectAgent.type, { agent: agent.id, text, submit: true, source: 'vscode' });
+      void vscode.window.setStatusBarMessage(result.queued ? `Superkick: queued for ${agent.name} (position ${result.position})` : `Superkick: sent to ${agent.name}`, 4000);
+      return result;
+    }),
+
+    command('superkick.stop', async (argument: AgentArgument, confirmed?: boolean) => {
+      const agent = await pick(argument, running, 'Stop which agent?');
+      if (!agent) return undefined;
+      if (!confirmed) {
+        const answer = await vscode.window.showWarningMessage(`Stop ${agent.name} (${agent.id})? Its program is ended.`, { modal: true }, 'Stop');
+        if (answer !== 'Stop') return undefined;
+      }
+      return link.request(Host.StopAgent.type, { agent: agent.id });
+    }),
+
+    command('superkick.copyId', async (argument: AgentArgument) => {
+      const agent = await pick(argument, () => true, 'Copy the id of which agent?');
+      if (agent) await vscode.env.clipboard.writeText(agent.id);
+    }),
+
+    command('superkick.startAgent', async () => {
+      const driver = await vscode.window.showQuickPick(
+        DRIVERS.map((profile) => ({ label: profile.name, description: profile.commands[0] ?? 'any program' })),
+        { title: 'Start agent: which CLI?', ignoreFocusOut: true },
+      );
+      if (!driver) return undefined;
+      const folder = await pickFolder();
+      if (!folder) return undefined;
+      let program = DRIVERS.find((profile) => profile.name === driver.label)?.commands[0];
+      if (!program) program = await vscode.window.showInputBox({ title: 'Start agent: the program to run', prompt: 'A command line, e.g. bash', ignoreFocusOut: true });
+      if (!program) return undefined;
+      const prompt = await vscode.window.showInputBox({ title: 'Start agent: first message (optional)', prompt: 'Typed in when the agent is ready; leave empty to start without one', ignoreFocusOut: true });
+      const words = program.split(/\s+/).filter(Boolean);
+      const started = await runCli(deps, ['agent', '--headless', '--json', '--driver', driver.label, '--cwd', folder, '--', ...words]);
+      const record = JSON.parse(started) as AgentRecord;
+      if (prompt) await link.request(Host.InjectAgent.type, { agent: record.id, text: prompt, submit: true, source: 'vscode' });
+      await terminals.attach(record.id);
+      return record;
+    }),
+
+    command('superkick.spawnFromTemplate', async (given?: Spawn.StartSpawn.Params) => {
+      const params = given ?? (await askSpawn());
+      if (!params) return undefined;
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Superkick: spawning', cancellable: false }, async (progress) => {
+        const watch = link.onNotification(Spawn.DispatchChanged.type, ({ dispatch, message }) => {
+          if (message && (!params.key || dispatch.key === params.key)) progress.report({ message: `${dispatch.step ?? dispatch.state}: ${message}` });
+        });
+        try {
+          await link.request(Spawn.WatchSpawns.type, {});
+          const result = await link.request(Spawn.StartSpawn.type, params);
+          const { dispatch } = result;
+          if (result.outcome === 'awaiting_approval') void vscode.window.showInformationMessage(`Superkick: waiting for approval ${dispatch.approvalId}`);
+          else if (result.outcome === 'already') void vscode.window.showInformationMessage(`Superkick: "${dispatch.key}" was already dispatched${dispatch.agentId ? ` to agent ${dispatch.agentId}` : ''}`);
+          else if (dispatch.agentId) void terminals.attach(dispatch.agentId);
+          return result;
+        } finally {
+          watch.dispose();
+        }
+      });
+    }),
+
+    command('superkick.showHostLog', async () => {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(link.paths.hostLog));
+      await vscode.window.showTextDocument(document, { preview: true });
+    }),
+
+    command('superkick.restartHost', async () => {
+      const answer = await vscode.window.showWarningMessage('Restart the Superkick host? Agents keep running; every window reconnects.', { modal: true }, 'Restart');
+      if (answer !== 'Restart') return;
+      await runCli(deps, ['server', '--stop']).catch(() => undefined);
+      await link.reconnect();
+    }),
+
+    command('superkick.reopenTerminals', async () => {
+      const count = await terminals.restore((id) => store.get(id)?.state !== undefined && store.get(id)?.state !== 'exited');
+      void vscode.window.setStatusBarMessage(`Superkick: reopened ${count} terminal(s)`, 4000);
+      return count;
+    }),
+  ];
+
+  async function askSpawn(): Promise<Spawn.StartSpawn.Params | undefined> {
+    const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!workspace) throw new Error('open a folder first: a spawn works in a repository');
+    const template = await vscode.window.showInputBox({ title: 'Spawn from template: which template?', value: 'core/kickoff', ignoreFocusOut: true });
+    if (!template) return undefined;
+    const title = await vscode.window.showInputBox({ title: 'Spawn from template: the task', prompt: 'One line: what should the agent do?', ignoreFocusOut: true });
+    if (!title) return undefined;
+    const body = await vscode.window.showInputBox({ title: 'Spawn from template: details (optional)', ignoreFocusOut: true });
+    return { workspace, template, vars: { 'task.title': title, ...(body ? { 'task.body': body } : {}) } };
+  }
+}
+
+async function pickAgent(store: AgentStore, argument: AgentArgument, filter: (agent: AgentRecord) => boolean, placeHolder: string): Promise<AgentRecord | undefined> {
+  const id = typeof argument === 'string' ? argument : argument?.id;
+  if (id) {
+    const agent = store.get(id);
+    if (!agent) throw new Error(`no agent ${id}`);
+    return agent;
+  }
+  const candidates = store.all().filter(filter);
+  if (!candidates.length) throw new Error('no agent to choose from');
+  const chosen = await vscode.window.showQuickPick(
+    candidates.map((agent) => ({ label: agent.name, description: `${agent.id} · ${agent.state} · ${agent.driver}`, detail: agent.cwd, agent })),
+    { placeHolder },
+  );
+  return chosen?.agent;
+}
+
+async function pickFolder(): Promise<string | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return folders[0].uri.fsPath;
+  if (folders.length > 1) return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Start the agent in which folder?' }))?.uri.fsPath;
+  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Start the agent here' });
+  return chosen?.[0]?.fsPath;
+}
+
+/** Runs the bundled `superkick` CLI with the system Node (the one its native modules were built for). */
+function runCli(deps: CommandDeps, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(deps.nodePath(), [cliEntry(), ...args], { env: process.env, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(stderr.trim().replace(/^superkick: /, '') || error.message));
+      else resolve(stdout);
+    });
+  });
+}
