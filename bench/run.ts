@@ -5,7 +5,7 @@
  * missed target or a failed workload never fails the run.
  *
  * BENCH_MB=20 npm run bench   # quicker throughput runs (default 200 MB each)
- * BENCH_ONLY=echo,memory      # a subset: throughput, attach, echo, memory, injection
+ * BENCH_ONLY=echo,memory      # a subset: throughput, attach, echo, memory, injection, spawn
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,8 +19,9 @@ import { runAttachTime } from './attachTime';
 import { runEcho } from './echo';
 import { runMemory } from './memory';
 import { runInjection } from './injection';
+import { runSpawn } from './spawn';
 
-const WORKLOADS = ['throughput', 'attach', 'echo', 'memory', 'injection'] as const;
+const WORKLOADS = ['throughput', 'attach', 'echo', 'memory', 'injection', 'spawn'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function selected(): Set<Workload> {
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   await stage('echo', () => runEcho(sk, tmux));
   await stage('memory', () => runMemory(dir, serve));
   await stage('injection', () => runInjection(sk, dir));
+  await stage('spawn', () => runSpawn(sk, dir));
 
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   log(`bench took ${((now() - started) / 1000).toFixed(0)} s`);
