@@ -5,7 +5,7 @@ export interface Row {
   figure: string;
   unit: string;
   superkick: number | undefined;
-  /** undefined: tmux has no counterpart for this figure. */
+  /** The peer's figure (tmux for terminals; a section's title names any other peer); undefined: it has no counterpart. */
   tmux: number | undefined;
   /** The target as text, and whether this run met it (undefined: not judged). */
   target?: string;
@@ -26,7 +26,7 @@ export function ratio(row: Pick<Row, 'superkick' | 'tmux'>): number | undefined 
 }
 
 export function formatTable(rows: Row[]): string {
-  const header = ['figure', 'superkick', 'tmux', 'ratio', 'target', 'met'];
+  const header = ['figure', 'superkick', 'peer', 'ratio', 'target', 'met'];
   // A section title is printed on its own line; other lines are table rows.
   const lines: Array<string | string[]> = [];
   let section = '';
@@ -52,7 +52,7 @@ export function formatTable(rows: Row[]): string {
   const out = [format(header), rule];
   for (const line of lines) out.push(typeof line === 'string' ? line : format(line));
   out.push(rule);
-  out.push('ratio = superkick / tmux. Throughput: higher is better; times and memory: lower is better.');
+  out.push('ratio = superkick / peer; the peer is tmux unless the section names another. Throughput: higher is better; times, bytes and memory: lower is better.');
   const notes = rows.filter((row) => row.note).map((row) => `* ${row.figure}: ${row.note}`);
   if (notes.length) out.push(...notes);
   return out.join('\n');
