@@ -27,6 +27,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/prompts.ts'], outfile: 'dist/prompts.js' }),
   // The extension runs in VS Code's extension host, which provides `vscode`; it starts the host with the system's Node.
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['node-pty', 'vscode'] }),
+  build({ ...common, entryPoints: ['client/src/languageClientBundle.ts'], outfile: 'dist/languageclient.js', external: ['node-pty', 'vscode'] }),
   build({ ...common, entryPoints: ['scripts/composedSchema.ts'], outfile: 'dist/.composedSchema.js', sourcemap: false }),
 ]);
 execFileSync(process.execPath, ['dist/.composedSchema.js', 'dist/superkick.schema.json']);

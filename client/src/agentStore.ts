@@ -4,7 +4,8 @@
  * polling). The tree, the status bar and the commands read it.
  */
 import * as vscode from 'vscode';
-import { Host, type AgentRecord } from '../../server/src/protocol';
+import * as Host from '../../server/src/protocol/host';
+import type { AgentRecord } from '../../server/src/protocol/types';
 import type { HostLink } from './hostLink';
 
 export class AgentStore implements vscode.Disposable {

@@ -7,7 +7,7 @@
 import * as net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { Attach } from '../../server/src/protocol';
+import * as Attach from '../../server/src/protocol/attach';
 
 const { FrameType } = Attach;
 /** Clears the terminal before a snapshot redraws it. */

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AgentRecord } from '../../server/src/protocol';
+import type { AgentRecord } from '../../server/src/protocol/types';
 import type { AgentStore } from './agentStore';
 import type { HostLink } from './hostLink';
 

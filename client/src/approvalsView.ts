@@ -5,7 +5,7 @@
  * dispatch), never a timer.
  */
 import * as vscode from 'vscode';
-import { Spawn } from '../../server/src/protocol';
+import * as Spawn from '../../server/src/protocol/spawn';
 import type { HostLink } from './hostLink';
 
 type Node = { kind: 'approval'; approval: Spawn.ApprovalStatus } | { kind: 'message'; text: string };

@@ -4,8 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { Budget, Host, Mcp, Spawn, type AgentRecord } from '../../server/src/protocol';
-import { cliEntry } from '../../server/src/cli/hostClient';
+import * as Budget from '../../server/src/protocol/budget';
+import * as Host from '../../server/src/protocol/host';
+import * as Mcp from '../../server/src/protocol/mcp';
+import * as Spawn from '../../server/src/protocol/spawn';
+import type { AgentRecord } from '../../server/src/protocol/types';
+import { cliEntry } from '../../server/src/common/hostDaemon';
 import { DRIVERS } from '../../server/src/drivers';
 import type { AgentStore } from './agentStore';
 import type { HostLink } from './hostLink';

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { Host } from '../../server/src/protocol';
+import * as Host from '../../server/src/protocol/host';
 import { AgentStore } from './agentStore';
 import { AgentsView } from './agentsView';
 import { ApprovalsView } from './approvalsView';

@@ -11,14 +11,25 @@
  */
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, type LanguageClientOptions, type StreamInfo } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, StreamInfo } from 'vscode-languageclient/node';
+import { requireSideBundle } from '../../server/src/common/sideBundle';
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { Host } from '../../server/src/protocol';
+import type * as Host from '../../server/src/protocol/host';
 import { superkickPaths, type SuperkickPaths } from '../../server/src/common/paths';
 import { readClientToken } from '../../server/src/common/tokens';
-import { startHostDaemon } from '../../server/src/cli/hostClient';
+import { startHostDaemon } from '../../server/src/common/hostDaemon';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
+
+declare const SUPERKICK_BUNDLED: boolean | undefined;
+
+type ClientModule = typeof import('./languageClientBundle');
+
+/** Loaded on first connect (see languageClientBundle.ts). */
+let clientModule: ClientModule | undefined;
+function languageClient(): ClientModule {
+  return (clientModule ??= typeof SUPERKICK_BUNDLED !== 'undefined' ? requireSideBundle<ClientModule>('languageclient') : (require('./languageClientBundle') as ClientModule));
+}
 
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
@@ -52,6 +63,7 @@ export class HostLink implements vscode.Disposable {
     clearTimeout(this.retryTimer);
     if (this.disposed || this.stateValue === 'connecting' || this.stateValue === 'connected') return;
     this.setState('connecting');
+    const { LanguageClient, State } = languageClient();
     const client = new LanguageClient('superkick', 'Superkick', () => this.openSocket(), this.clientOptions());
     this.client = client;
     client.onDidChangeState(({ newState }) => {
@@ -135,6 +147,7 @@ export class HostLink implements vscode.Disposable {
   }
 
   private clientOptions(): LanguageClientOptions {
+    const { CloseAction, ErrorAction, RevealOutputChannelOn } = languageClient();
     return {
       documentSelector: [
         { scheme: 'file', pattern: '**/superkick.yml' },

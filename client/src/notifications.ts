@@ -6,7 +6,8 @@
  * setting; the rest only reach the Superkick output channel.
  */
 import * as vscode from 'vscode';
-import { Notify, type SupervisionEventType } from '../../server/src/protocol';
+import * as Notify from '../../server/src/protocol/notify';
+import type { SupervisionEventType } from '../../server/src/protocol/types';
 import type { HostLink } from './hostLink';
 
 export const DEFAULT_POP_UPS: SupervisionEventType[] = ['goal_met', 'goal_failed', 'agent_waiting', 'question_asked', 'approval_needed', 'budget_exceeded', 'spawn_failed', 'worktree_kept'];

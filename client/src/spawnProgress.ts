@@ -5,7 +5,7 @@
  * the agent runs or the dispatch fails.
  */
 import * as vscode from 'vscode';
-import { Spawn } from '../../server/src/protocol';
+import * as Spawn from '../../server/src/protocol/spawn';
 import type { HostLink } from './hostLink';
 
 interface Shown {

@@ -6,7 +6,8 @@
  * Clicking it opens the Superkick sidebar.
  */
 import * as vscode from 'vscode';
-import { Cost, Mcp } from '../../server/src/protocol';
+import * as Cost from '../../server/src/protocol/cost';
+import * as Mcp from '../../server/src/protocol/mcp';
 import { localDate } from '../../server/src/cost/costLedger';
 import type { AgentStore } from './agentStore';
 import type { HostLink } from './hostLink';

@@ -5,7 +5,7 @@
  * `superkick.restoreTerminals` setting).
  */
 import * as vscode from 'vscode';
-import { Host } from '../../server/src/protocol';
+import * as Host from '../../server/src/protocol/host';
 import { AgentPseudoterminal } from './agentTerminal';
 import type { HostLink } from './hostLink';
 

@@ -7,7 +7,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Monitors, Spawn } from '../../server/src/protocol';
+import * as Monitors from '../../server/src/protocol/monitors';
+import * as Spawn from '../../server/src/protocol/spawn';
 import type { HostLink } from './hostLink';
 
 type Node =

@@ -4,14 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { Host } from '../protocol';
 import { rpcOverSocket } from '../common/rpcConnection';
 import { superkickPaths, type SuperkickPaths } from '../common/paths';
 import { readClientToken } from '../common/tokens';
-import { startDaemon } from '../common/readyPipe';
+import { startHostDaemon } from '../common/hostDaemon';
 import { UserError } from '../common/userError';
+
+export { cliEntry, startHostDaemon } from '../common/hostDaemon';
 import { checkPrivateDir } from '../common/secureDir';
 import { currentWorkspace } from '../config/workspaceRoot';
 
@@ -22,10 +23,6 @@ export interface HostClient {
   close(): void;
 }
 
-/** The bundled CLI, which is also the host and the agent process. */
-export function cliEntry(): string {
-  return path.join(__dirname, 'cli.js');
-}
 
 function connectSocket(file: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -49,11 +46,6 @@ function clientToken(paths: SuperkickPaths): string {
   }
 }
 
-export async function startHostDaemon(paths: SuperkickPaths, node?: string): Promise<void> {
-  const ready = await startDaemon([cliEntry(), 'server', '--daemon'], { env: { ...process.env, SUPERKICK_DIR: paths.root }, node });
-  // Losing a start race to another starter is fine: that host serves us.
-  if (!ready.ok && ready.exitCode !== 2) throw new UserError(`could not start the Superkick host: ${ready.error} (see ${paths.hostLog})`);
-}
 
 export async function connectHost(options: { start?: boolean; client?: string; workspace?: string | null } = {}): Promise<HostClient> {
   const paths = superkickPaths();

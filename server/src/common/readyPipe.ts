@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { READY_FD, type ReadyMessage } from '../protocol';
+import { READY_FD, type ReadyMessage } from '../protocol/startup';
 
 /** In the daemon. Does nothing when there is no pipe (started by hand). */
 export function signalReady(message: ReadyMessage): void {

@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 
-export function requireSideBundle<T>(name: 'mcp' | 'prompts'): T {
+export function requireSideBundle<T>(name: 'mcp' | 'prompts' | 'languageclient'): T {
   // A computed path: the bundler must leave this require to run time.
   return require(path.join(__dirname, `${name}.js`)) as T;
 }
