@@ -20,9 +20,13 @@ export interface SuperkickApi {
   store: AgentStore;
   statusBar: StatusBar;
   terminals: AgentTerminals;
+  agentsView: AgentsView;
+  /** How long `activate` itself took, in milliseconds (the host connects after it returns). */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): SuperkickApi {
+  const activationStarted = performance.now();
   const output = vscode.window.createOutputChannel('Superkick', { log: true });
   const settings = () => vscode.workspace.getConfiguration('superkick');
   const nodePath = () => settings().get<string>('nodePath') || 'node';
@@ -63,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): SuperkickApi {
     }),
   );
   void link.start();
-  return { link, store, statusBar, terminals };
+  return { link, store, statusBar, terminals, agentsView, activationMs: performance.now() - activationStarted };
 }
 
 export function deactivate(): void {
