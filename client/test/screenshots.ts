@@ -16,6 +16,11 @@ export async function stageScreenshots(): Promise<void> {
   const api = await superkick();
   await startAgentFromCli(api, 'docs-writer', 'echo "Reading docs/ to update the README…"; exec cat');
   const agent = await startAgentFromCli(api, 'test-fixer', 'printf "\\033[1mtest-fixer\\033[0m ready: send me a failing test\\n> "; exec cat');
+  const file = path.join(workspaceFolder(), 'superkick.yml');
+  const uri = vscode.Uri.file(file);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  // The chat side bar is empty offline; the picture is about the agents.
+  await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
   await vscode.commands.executeCommand('workbench.view.extension.superkick');
   const transcript = terminalTranscript(api, agent.id);
   await vscode.commands.executeCommand('superkick.attach', agent.id);
@@ -25,11 +30,9 @@ export async function stageScreenshots(): Promise<void> {
   transcript.dispose();
   await shoot('agents-and-terminal', 'test-fixer');
 
-  const file = path.join(workspaceFolder(), 'superkick.yml');
-  fs.appendFileSync(file, 'monitors:\n  tests:\n    type: shel\n    command: npm test\n');
-  const uri = vscode.Uri.file(file);
   const diagnosed = until(vscode.languages.onDidChangeDiagnostics, () => vscode.languages.getDiagnostics(uri).length > 0, 'diagnostics for superkick.yml');
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await editor.edit((edit) => edit.insert(new vscode.Position(editor.document.lineCount, 0), 'monitors:\n  tests:\n    type: shel\n    command: npm test\n'));
   await diagnosed;
   await vscode.commands.executeCommand('workbench.actions.view.problems');
   await shoot('superkick-yml-diagnostics', 'did you mean');
