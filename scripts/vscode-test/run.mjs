@@ -25,10 +25,15 @@ const CODE_SERVER_VERSION = '4.139.1';
 const PLAYWRIGHT_VERSION = '1.65.1';
 const CHROMIUM = '/usr/bin/chromium';
 /** A whole run (both phases, or the screenshots) past this is a hang: it fails and says so. */
-const RUN_DEADLINE_MS = 6 * 60_000;
+const RUN_DEADLINE_MS = 5 * 60_000;
+/** The first word from the workbench's logger; none means the tests will never start. */
+const FIRST_LOG_DEADLINE_MS = 120_000;
 const SERVER_START_DEADLINE_MS = 90_000;
 const SCREENSHOT_MAX_BYTES = 300 * 1024;
 const OFFLINE_NOISE = /getaddrinfo (EAI_AGAIN|ENOTFOUND)|\[AccountPolicyGate\]/;
+
+/** Set by `inside` once there is something to close before exiting. */
+let exitNow = (code) => process.exit(code);
 
 const args = process.argv.slice(2);
 if (args[0] === '--inside') await inside(JSON.parse(fs.readFileSync(args[1], 'utf8')));
@@ -204,6 +209,10 @@ async function inside(config) {
   const server = startCodeServer(config, port);
   let exitCode = 1;
   let browser;
+  exitNow = (code) => {
+    server.stop();
+    process.exit(code);
+  };
   try {
     await server.listening;
     browser = await launchChromium(config);
@@ -314,10 +323,20 @@ async function launchChromium(config) {
 /** The workbench URL that opens the workspace and runs `testsFile` in the extension host. */
 function workbenchUrl(config, port, testsFile) {
   const remote = (file) => `vscode-remote://127.0.0.1:${port}${file}`;
-  const payload = [['extensionTestsPath', remote(testsFile)]];
-  // The packaged extension is installed in the extensions folder; otherwise the repository is the extension.
-  if (config.mode !== 'vsix') payload.unshift(['extensionDevelopmentPath', remote(config.repo)]);
+  // The workbench runs `extensionTestsPath` only for an extension under development: the repository,
+  // or with --vsix the folder the .vsix was installed into (so what runs is what the .vsix holds).
+  const extension = config.mode === 'vsix' ? installedExtension(config.dirs.extensions) : config.repo;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extension)],
+    ['extensionTestsPath', remote(testsFile)],
+  ];
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(config.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+function installedExtension(extensionsDir) {
+  const folder = fs.readdirSync(extensionsDir).find((name) => name.startsWith('superkick.superkick-'));
+  if (!folder) throw new Error(`the .vsix did not install into ${extensionsDir}`);
+  return path.join(extensionsDir, folder);
 }
 
 /**
@@ -336,7 +355,18 @@ async function openWorkbench(config, browser, port, testsFile, onLog = () => und
   const exited = new Promise((resolve) => {
     void page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
   });
+  let firstLog;
+  const heard = new Promise((resolve) => (firstLog = resolve));
+  const silence = setTimeout(() => {
+    console.error(
+      `test:vscode: no word from the workbench within ${FIRST_LOG_DEADLINE_MS / 1000} s: the tests never started ` +
+        '(the workbench honours `payload` only with --vscode-option enable-smoke-test-driver and an extensionDevelopmentPath)',
+    );
+    exitNow(1);
+  }, FIRST_LOG_DEADLINE_MS);
+  void heard.then(() => clearTimeout(silence));
   await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+    firstLog();
     const text = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
     // Offline, VS Code's gallery lookups fail with a stack each time: expected, and nothing to do with the tests.
     if (OFFLINE_NOISE.test(text)) return;
