@@ -75,7 +75,7 @@ async function outside(options) {
   const bundle = await bundleTests();
 
   // Short: the host's Unix sockets live under SUPERKICK_DIR, and socket paths stop at about 100 bytes.
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'skv-'));
+  const root = fs.mkdtempSync('/tmp/skv-');
   const dirs = Object.fromEntries(['sk', 'home', 'state', 'userData', 'extensions', 'xdgConfig', 'xdgData', 'tmp'].map((name) => [name, path.join(root, name)]));
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const workspace = makeWorkspace(path.join(root, 'ws'));
@@ -89,6 +89,14 @@ async function outside(options) {
 
   // Bash stays pid 1 of the new namespace (it reaps the daemons that outlive their parents); when it ends, so does everything in it.
   const inner = spawn('unshare', ['-rnpf', '--mount-proc', '--kill-child', 'bash', '-c', 'ip link set lo up && "$0" "$1" --inside "$2"', process.execPath, fileURLToPath(import.meta.url), configFile], { stdio: 'inherit' });
+  // Interrupted (Ctrl-C, a CI timeout): end the namespace, and with it everything started inside, and clean up.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      inner.kill('SIGKILL');
+      fs.rmSync(root, { recursive: true, force: true });
+      process.exit(128 + os.constants.signals[signal]);
+    });
+  }
   const hardStop = setTimeout(() => {
     console.error(`test:vscode: the run did not end within ${(RUN_DEADLINE_MS + 60_000) / 1000} s; stopping it`);
     inner.kill('SIGKILL');
