@@ -45,10 +45,14 @@ export function runCli(args: string[]): Promise<string> {
   });
 }
 
-/** Starts a headless agent from the CLI running `sh -c script`; resolves with its record once the extension's store has it. */
+/**
+ * Starts a headless agent from the CLI running `sh -c script`; resolves with its record once the
+ * extension's store shows it connected to the host (until then the host cannot stop it: "not
+ * connected to the host").
+ */
 export async function startAgentFromCli(api: SuperkickApi, name: string, script: string): Promise<AgentRecord> {
   const record = JSON.parse(await runCli(['agent', '--headless', '--json', '--name', name, '--', 'sh', '-c', script])) as AgentRecord;
-  return until(api.store.onDidChange, () => api.store.get(record.id), `agent ${name} (${record.id}) in the extension's store`);
+  return until(api.store.onDidChange, () => (api.store.get(record.id)?.connected ? api.store.get(record.id) : undefined), `agent ${name} (${record.id}) connected, in the extension's store`);
 }
 
 /** Everything the extension's terminal for `agentId` writes from now on, as one growing string. */
@@ -71,6 +75,8 @@ export function terminalTranscript(api: SuperkickApi, agentId: string): { text: 
 
 /** Stops an agent through the extension's command, confirmed (no modal), and waits for the store to see it exit. */
 export async function stopAgent(api: SuperkickApi, agentId: string): Promise<void> {
-  await vscode.commands.executeCommand('superkick.stop', agentId, true);
+  const stopped = await vscode.commands.executeCommand<AgentRecord | undefined>('superkick.stop', agentId, true);
+  // The command shows its errors as notifications and returns nothing: the test would only time out.
+  assert.ok(stopped, `superkick.stop ${agentId} failed (its message went to a notification)`);
   await until(api.store.onDidChange, () => api.store.get(agentId)?.state === 'exited', `agent ${agentId} to exit`);
 }
