@@ -39,9 +39,9 @@ export class AgentPseudoterminal implements vscode.Pseudoterminal {
     if (dimensions) this.size = { cols: dimensions.columns, rows: dimensions.rows };
     const socket = net.createConnection(this.target.attachSocket);
     this.socket = socket;
-    socket.on('connect', () => {
-      socket.write(Attach.encodeJsonFrame(FrameType.Hello, { token: this.target.token, ...this.size } satisfies Attach.HelloPayload));
-    });
+    // Written before anything else can be: VS Code calls setDimensions right after open, and a
+    // connecting socket queues writes, so a Hello sent on 'connect' would follow that Resize.
+    socket.write(Attach.encodeJsonFrame(FrameType.Hello, { token: this.target.token, ...this.size } satisfies Attach.HelloPayload));
     socket.on('data', (chunk: Buffer) => {
       let frames: Attach.Frame[];
       try {

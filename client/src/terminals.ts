@@ -14,6 +14,9 @@ const REMEMBERED = 'superkick.openTerminals';
 export class AgentTerminals implements vscode.Disposable {
   private readonly open = new Map<string, vscode.Terminal>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly writeEmitter = new vscode.EventEmitter<{ agentId: string; data: string }>();
+  /** What every agent terminal writes (the attach snapshot, then the output): VS Code has no stable event for a terminal's data. */
+  readonly onDidWrite = this.writeEmitter.event;
 
   constructor(private readonly link: HostLink, private readonly memory: vscode.Memento) {
     this.disposables.push(
@@ -39,6 +42,7 @@ export class AgentTerminals implements vscode.Disposable {
     const { record } = resolved;
     if (!resolved.attachToken || !record.attachSocket) throw new Error(`${record.name} (${record.id}) has exited; there is nothing to attach to`);
     const pty = new AgentPseudoterminal({ id: record.id, name: record.name, attachSocket: record.attachSocket, token: resolved.attachToken });
+    pty.onDidWrite((data) => this.writeEmitter.fire({ agentId: record.id, data }));
     const terminal = vscode.window.createTerminal({ name: `${record.name} (${record.driver})`, pty, iconPath: new vscode.ThemeIcon('hubot') });
     this.open.set(record.id, terminal);
     await this.remember();
@@ -72,6 +76,7 @@ export class AgentTerminals implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+    this.writeEmitter.dispose();
     // The terminals go with the window; the agents and the memory of them stay.
   }
 }
