@@ -41,6 +41,7 @@ export class HostLink implements vscode.Disposable {
   private info: Host.Authenticate.Result | undefined;
   private retryMs = FIRST_RETRY_MS;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
   private disposed = false;
   /** Why the last attempt failed, for the status bar's tooltip. */
   lastError: string | undefined;
@@ -66,6 +67,7 @@ export class HostLink implements vscode.Disposable {
     const { LanguageClient, State } = languageClient();
     const client = new LanguageClient('superkick', 'Superkick', () => this.openSocket(), this.clientOptions());
     this.client = client;
+    for (const method of this.listeners.keys()) this.route(client, method);
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Stopped && this.client === client) this.lost();
     });
@@ -89,10 +91,28 @@ export class HostLink implements vscode.Disposable {
     return this.client.sendRequest(type.method, params) as Promise<R>;
   }
 
-  /** Listens for a host notification on the current connection (again after each reconnect: call from onDidChangeState). */
+  /**
+   * Listens for a host notification, on this connection and every later one.
+   * vscode-jsonrpc keeps one handler per method, so the link registers one
+   * per method and fans out to every listener (the views, the status bar and
+   * the commands all follow DispatchChanged).
+   */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
-    if (!this.client) return new vscode.Disposable(() => undefined);
-    return this.client.onNotification(type.method, handler as (params: unknown) => void);
+    let listeners = this.listeners.get(type.method);
+    if (!listeners) {
+      listeners = new Set();
+      this.listeners.set(type.method, listeners);
+      if (this.client) this.route(this.client, type.method);
+    }
+    const listener = handler as (params: unknown) => void;
+    listeners.add(listener);
+    return new vscode.Disposable(() => listeners.delete(listener));
+  }
+
+  private route(client: LanguageClient, method: string): void {
+    client.onNotification(method, (params: unknown) => {
+      for (const listener of [...(this.listeners.get(method) ?? [])]) listener(params);
+    });
   }
 
   /** Stops this window's connection, starts nothing new for a moment, then connects afresh (Restart host uses it). */
