@@ -1,8 +1,11 @@
 /** Start, list, inject, logs, stop; names and ids; the errors a person sees for bad input. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox } from '../helpers/sandbox';
+import { CLI, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
+import { Host } from '../../server/src/protocol';
+import { startDaemon } from '../../server/src/common/readyPipe';
+import { AGENT_ENV } from '../../server/src/agent/agentEnv';
 
 describe('agent lifecycle', () => {
   const sandbox = new Sandbox();
@@ -42,6 +45,17 @@ describe('agent lifecycle', () => {
     assert.equal(stopped.signal, 1, 'stop hangs up the program (SIGHUP), as closing a terminal does');
     const after = await sandbox.agent(id);
     assert.equal(after.state, 'exited');
+  });
+
+  it('stops an agent asked to stop while it is still starting, once its process is up', async () => {
+    const created = await watch.connection.sendRequest(Host.CreateAgent.type, { command: 'sleep', args: ['600'], cwd: sandbox.work, name: 'early', driver: 'command', cols: 80, rows: 24, history: 10, record: false });
+    assert.equal(watch.agents.get(created.id)?.state ?? 'starting', 'starting');
+    // Asked before the agent process exists (a click on a fresh "starting" agent): the stop waits for it.
+    const stopped = watch.connection.sendRequest(Host.StopAgent.type, { agent: created.id });
+    const ready = await startDaemon([CLI, '__agent'], { cwd: sandbox.work, env: { ...sandbox.env, [AGENT_ENV.id]: created.id, [AGENT_ENV.token]: created.token, [AGENT_ENV.spec]: JSON.stringify(created.spec) } });
+    assert.ok(ready.ok);
+    const record = await stopped;
+    assert.equal(record.state, 'exited');
   });
 
   it('reports the exit code of a program that ends by itself', async () => {

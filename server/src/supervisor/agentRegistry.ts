@@ -154,6 +154,29 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
     this.reconcile([id]);
   }
 
+  /**
+   * The agent's link, waiting up to `ms` for an agent that is still starting
+   * (created, its process not yet registered): a person who stops an agent
+   * the moment it appears should not be told it is "not connected".
+   */
+  async linkWhenStarted(id: string, ms = 15_000): Promise<MessageConnection> {
+    const agent = this.store.get(id);
+    if (this.links.has(id) || agent?.state !== 'starting') return this.link(id);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('changed', onChanged);
+        resolve();
+      };
+      const onChanged = ({ record }: AgentsChangedEvent) => {
+        if (record.id === id && (this.links.has(id) || record.state === 'exited')) done();
+      };
+      const timer = setTimeout(done, ms);
+      this.on('changed', onChanged);
+    });
+    return this.link(id);
+  }
+
   link(id: string): MessageConnection {
     const link = this.links.get(id);
     if (!link) {

@@ -59,7 +59,8 @@ export const agentRoutes: RegisterRoutes = (routes, ctx) => {
     const agent = registry.resolve(requireString(params?.agent, 'agent'), visibleAgent(caller));
     if (agent.state !== 'exited') {
       const exited = registry.waitForExit(agent.id);
-      await registry.link(agent.id).sendRequest(AgentLink.AgentTerminate.type, { force: Boolean(params.force) });
+      const link = await registry.linkWhenStarted(agent.id);
+      await link.sendRequest(AgentLink.AgentTerminate.type, { force: Boolean(params.force) });
       await exited;
     }
     return registry.record(agent.id);
