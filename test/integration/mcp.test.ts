@@ -253,7 +253,9 @@ describe('superkick mcp', () => {
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(config).mode & 0o777, 0o600);
     const server = JSON.parse(fs.readFileSync(config, 'utf8')).mcpServers.superkick;
-    assert.deepEqual(server.args, [CLI, 'mcp', '--socket', path.join(sandbox.dir, 'run', 'host.sock'), '--call-log', path.join(dir, 'mcp-calls.jsonl')]);
+    assert.deepEqual(server.args, [CLI, 'mcp', '--socket', path.join(sandbox.dir, 'run', 'host.sock'), '--call-log', path.join(dir, 'mcp-calls.jsonl'), '--ready-file', path.join(dir, 'mcp-ready')]);
+    // The server said the CLI connected (the agent process holds "idle" back until then).
+    assert.ok(fs.existsSync(path.join(dir, 'mcp-ready')));
     // The host saw the call before the server answered it: the record is written by the time the CLI shows the result.
     const resolved = await watch.connection.sendRequest(Host.ResolveAgent.type, { agent: id });
     const viewer = await TestViewer.connect(resolved.record.attachSocket!, resolved.attachToken!, { cols: 200, rows: 30 }, true);

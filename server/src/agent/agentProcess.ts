@@ -25,7 +25,8 @@ import { AGENT_ENV, withoutAgentProcessMallocEnv } from './agentEnv';
 import { driverNamed, readsScreenState } from '../drivers';
 import { applyDriverOverride } from '../drivers/overrides';
 import { statesWithMcpHandedOff } from '../drivers/mcpHandOff';
-import { launchWithMcp } from './mcpLaunch';
+import { launchWithMcp, mcpReadyPath } from './mcpLaunch';
+import { McpGate } from './mcpGate';
 import { usageLaunch } from '../cost/usageLaunch';
 import { UsageWatcher } from '../cost/usageWatcher';
 import { UsageClaims } from '../cost/usageClaims';
@@ -87,6 +88,16 @@ export async function runAgentProcess(): Promise<void> {
   const handedOff = mcp.args.length > 0 || Object.keys(mcp.env).length > 0;
   // Read with the environment the program gets: the MCP hand-off may give it a home of its own (Gemini's overlay).
   const usage = usageLaunch(driver.usage, { args: spec.args, cwd: spec.cwd, env: { ...childEnv, ...mcp.env }, startedAt: Date.now(), claim: (file) => usageClaims.claim(file), addArgs: isTheCli });
+  /** The state the screen shows; `state` is what the host is told (an idle screen waits for the MCP server: mcpGate.ts). */
+  let screenState: AgentState = 'starting';
+  const mcpGate = handedOff
+    ? new McpGate(mcpReadyPath(paths, id), () => {
+        if (screenState === 'idle' && state !== 'exited') {
+          setState('idle');
+          status();
+        }
+      }, log)
+    : undefined;
   const screen = new ScreenModel(
     { version: VERSION, cols, rows, scrollback, states: handedOff ? statesWithMcpHandedOff(driver) : driver.states, idleSettleMs: driver.idleSettleMs },
     {
@@ -95,7 +106,8 @@ export async function runAgentProcess(): Promise<void> {
       resume: () => pty?.resume(),
       state: (next) => {
         if (state === 'exited') return;
-        setState(next);
+        screenState = next;
+        setState(next === 'idle' && mcpGate && !mcpGate.open ? 'starting' : next);
         status();
       },
     },
@@ -164,6 +176,7 @@ export async function runAgentProcess(): Promise<void> {
 
   const onExit = async (exit: PtyExit) => {
     clearTimeout(stopTimer);
+    mcpGate?.close();
     setState('exited');
     const exitedAt = new Date().toISOString();
     log.info('agent', `program exited with code ${exit.exitCode}${exit.signal ? `, signal ${exit.signal}` : ''}`);

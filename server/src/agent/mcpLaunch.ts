@@ -22,6 +22,11 @@ export function mcpCallLogPath(paths: SuperkickPaths, id: string): string {
 }
 
 /** The options to put before the program's own arguments, and the environment to add, that hand its CLI the MCP server. */
+/** Written by `superkick mcp` once the agent's CLI has connected to it (see mcpGate.ts). */
+export function mcpReadyPath(paths: SuperkickPaths, id: string): string {
+  return path.join(agentFilesDir(paths, id), 'mcp-ready');
+}
+
 export function launchWithMcp(driver: DriverProfile, paths: SuperkickPaths, id: string, env: NodeJS.ProcessEnv, warn: (message: string) => void): { args: string[]; env: Record<string, string> } {
   if (driver.mcp === 'none') return { args: [], env: {} };
   let gemini: UserGeminiHome | undefined;
@@ -38,7 +43,7 @@ export function launchWithMcp(driver: DriverProfile, paths: SuperkickPaths, id: 
   const server = {
     command: process.execPath,
     // The socket is named outright: CLIs pass MCP servers only some of their environment (SUPERKICK_DIR may not arrive).
-    args: [cliEntry(), 'mcp', '--socket', paths.hostSocket, '--call-log', mcpCallLogPath(paths, id)],
+    args: [cliEntry(), 'mcp', '--socket', paths.hostSocket, '--call-log', mcpCallLogPath(paths, id), '--ready-file', mcpReadyPath(paths, id)],
     envNames: [AGENT_ENV.token],
   };
   const handOff = mcpHandOff(driver, server, dir, gemini);

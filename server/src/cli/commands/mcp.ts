@@ -15,8 +15,9 @@ export function registerMcp(program: Command): void {
     .description("serve Superkick's MCP tools on stdio, as the agent named by SUPERKICK_AGENT_TOKEN (started by the agent's CLI)")
     .option('--socket <path>', 'the host socket (default: $SUPERKICK_DIR/run/host.sock)')
     .option('--call-log <file>', `append a JSON line per tool call to this file (default: $${MCP_LOG_ENV})`)
-    .action(async (options: { socket?: string; callLog?: string }) => {
+    .option('--ready-file <file>', 'write this file once the CLI has connected (how the agent process knows the tools are there before it types)')
+    .action(async (options: { socket?: string; callLog?: string; readyFile?: string }) => {
       const { serveMcp } = typeof SUPERKICK_BUNDLED !== 'undefined' ? requireSideBundle<typeof import('../../mcp/sideBundle')>('mcp') : await import('../../mcp/sideBundle');
-      await serveMcp({ socket: options.socket ?? superkickPaths().hostSocket, token: process.env[AGENT_ENV.token] || undefined, callLog: options.callLog ?? (process.env[MCP_LOG_ENV] || undefined) });
+      await serveMcp({ socket: options.socket ?? superkickPaths().hostSocket, token: process.env[AGENT_ENV.token] || undefined, callLog: options.callLog ?? (process.env[MCP_LOG_ENV] || undefined), readyFile: options.readyFile });
     });
 }
