@@ -111,7 +111,7 @@ function spawnerItem(spawner: Spawn.SpawnerStatus): vscode.TreeItem {
   item.id = `spawner:${spawner.workspace ?? ''}:${spawner.name}`;
   const icon = spawner.state === 'error' || spawner.lastError ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.red')) : spawner.state === 'polling' ? new vscode.ThemeIcon('radio-tower') : new vscode.ThemeIcon('circle-slash');
   item.iconPath = icon;
-  const parts = [spawner.type, spawner.state === 'polling' ? `${spawner.active}/${spawner.maxAgents} agents` : spawner.state.replace('_', ' ')];
+  const parts = [spawner.type, spawner.state === 'polling' ? `${spawner.active}/${spawner.maxAgents} active` : spawner.state.replace('_', ' ')];
   if (spawner.lastPollAt) parts.push(`polled ${clock(spawner.lastPollAt)}: ${spawner.lastFound} found, ${spawner.lastNew} new`);
   if (spawner.nextPollAt) parts.push(`next ${clock(spawner.nextPollAt)}`);
   if (spawner.lastError) parts.push(`error: ${spawner.lastError}`);
