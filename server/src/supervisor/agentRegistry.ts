@@ -155,13 +155,14 @@ export class AgentRegistry extends EventEmitter<{ changed: [AgentsChangedEvent];
   }
 
   /**
-   * The agent's link, waiting up to `ms` for an agent that is still starting
-   * (created, its process not yet registered): a person who stops an agent
-   * the moment it appears should not be told it is "not connected".
+   * The agent's link, waiting up to `ms` for a live agent that is not linked
+   * yet: one still starting (its process not registered), or one that has
+   * not re-registered since this host started. A person who stops an agent
+   * at such a moment should not be told it is "not connected".
    */
   async linkWhenStarted(id: string, ms = 15_000): Promise<MessageConnection> {
     const agent = this.store.get(id);
-    if (this.links.has(id) || agent?.state !== 'starting') return this.link(id);
+    if (this.links.has(id) || !agent || agent.state === 'exited') return this.link(id);
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
