@@ -18,6 +18,7 @@ import type * as Host from '../../server/src/protocol/host';
 import { superkickPaths, type SuperkickPaths } from '../../server/src/common/paths';
 import { readClientToken } from '../../server/src/common/tokens';
 import { startHostDaemon } from '../../server/src/common/hostDaemon';
+import { connectSocket } from '../../server/src/common/unixSocket';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 
@@ -155,13 +156,13 @@ export class HostLink implements vscode.Disposable {
   private async openSocket(): Promise<StreamInfo> {
     let socket: net.Socket;
     try {
-      socket = await connect(this.paths.hostSocket);
+      socket = await connectSocket(this.paths.hostSocket);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw error;
       this.output.appendLine(`no host is running for ${this.paths.root}; starting one with ${this.nodePath()}`);
       await startHostDaemon(this.paths, this.nodePath());
-      socket = await connect(this.paths.hostSocket);
+      socket = await connectSocket(this.paths.hostSocket);
     }
     return { reader: socket, writer: socket };
   }
@@ -195,13 +196,3 @@ export class HostLink implements vscode.Disposable {
   }
 }
 
-function connect(file: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(file);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}

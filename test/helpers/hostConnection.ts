@@ -5,15 +5,9 @@ import * as path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { Host } from '../../server/src/protocol';
 import { rpcOverSocket } from '../../server/src/common/rpcConnection';
+import { connectSocket } from '../../server/src/common/unixSocket';
 
-/** A connected Unix socket (rejects if nothing listens there). */
-export function connectSocket(file: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(file);
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
+export { connectSocket } from '../../server/src/common/unixSocket';
 
 /**
  * A JSON-RPC connection to the host, authenticated with the user's token or

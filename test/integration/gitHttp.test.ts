@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,21 +15,10 @@ import * as path from 'node:path';
 import { cacheDirFor, createWorktree, GitUrlRepositorySource, removeWorktree } from '../../server/src/repository';
 import { UserError } from '../../server/src/common/userError';
 import { GitHttpServer } from '../fakes/gitHttpServer';
+import { fixGitEnvironment, git } from '../helpers/gitFixture';
 
-/** The machine's git config must not matter: identity and default branch are fixed here. */
-Object.assign(process.env, {
-  GIT_AUTHOR_NAME: 'Superkick test',
-  GIT_AUTHOR_EMAIL: 'test@superkick.invalid',
-  GIT_COMMITTER_NAME: 'Superkick test',
-  GIT_COMMITTER_EMAIL: 'test@superkick.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-});
+fixGitEnvironment();
 
-/** Only for the served side, never while a resolve runs: it blocks the loop the server answers on. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 let root: string;
 let served: string;

@@ -23,21 +23,10 @@ import {
 } from '../../server/src/repository';
 import { UserError } from '../../server/src/common/userError';
 import { whenEvent } from '../helpers/waitFor';
+import { fixGitEnvironment, git } from '../helpers/gitFixture';
 
-/** The machine's git config must not matter: identity and default branch are fixed here. */
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Superkick test',
-  GIT_AUTHOR_EMAIL: 'test@superkick.invalid',
-  GIT_COMMITTER_NAME: 'Superkick test',
-  GIT_COMMITTER_EMAIL: 'test@superkick.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-Object.assign(process.env, GIT_ENV);
+fixGitEnvironment();
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 let root: string;
 let remote: string;

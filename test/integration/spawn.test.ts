@@ -9,17 +9,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
+import { git } from '../helpers/gitFixture';
 import { HostWatch } from '../helpers/hostWatch';
 import { SpawnWatch } from '../helpers/spawnWatch';
 import { deadline, whenDirChanges } from '../helpers/waitFor';
 import { Notify, type AgentRecord, type Spawn } from '../../server/src/protocol';
 import { isProcessAlive } from '../../server/src/common/processes';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
 
 describe('spawning', () => {
   const sandbox = new Sandbox();

@@ -11,7 +11,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc';
@@ -24,20 +24,10 @@ import { CLI, Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { openHostConnection } from '../helpers/hostConnection';
 import { deadline, whenDirChanges } from '../helpers/waitFor';
+import { fixGitEnvironment, git } from '../helpers/gitFixture';
 
-/** The machine's git config must not matter (the host inherits this too). */
-Object.assign(process.env, {
-  GIT_AUTHOR_NAME: 'Superkick test',
-  GIT_AUTHOR_EMAIL: 'test@superkick.invalid',
-  GIT_COMMITTER_NAME: 'Superkick test',
-  GIT_COMMITTER_EMAIL: 'test@superkick.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-});
+fixGitEnvironment();
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 function readOr(file: string): string {
   try {

@@ -10,6 +10,7 @@ import { rpcOverSocket } from '../common/rpcConnection';
 import { superkickPaths, type SuperkickPaths } from '../common/paths';
 import { readClientToken } from '../common/tokens';
 import { startHostDaemon } from '../common/hostDaemon';
+import { connectSocket } from '../common/unixSocket';
 import { UserError } from '../common/userError';
 
 export { cliEntry, startHostDaemon } from '../common/hostDaemon';
@@ -24,16 +25,6 @@ export interface HostClient {
 }
 
 
-function connectSocket(file: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(file);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
 
 function clientToken(paths: SuperkickPaths): string {
   try {
