@@ -79,7 +79,7 @@ describe('driver state', () => {
   });
 
   it('picks the claude driver, follows its screens, and types queued text only when it is idle', async () => {
-    const id = (await sandbox.runOk(['agent', '--headless', '--', 'claude'], { env })).trim();
+    const id = (await sandbox.runOk(['agent', '--headless', '--no-mcp', '--', 'claude'], { env })).trim();
     const started = await watch.until(id, (r) => r.state === 'idle', 'idle after start-up');
     assert.equal(started.driver, 'claude');
 
@@ -114,7 +114,7 @@ describe('driver state', () => {
 
   it('keeps queued messages through a host kill -9 and delivers them once', async () => {
     fs.rmSync(received, { force: true });
-    const id = (await sandbox.runOk(['agent', '--headless', '--', 'claude'], { env })).trim();
+    const id = (await sandbox.runOk(['agent', '--headless', '--no-mcp', '--', 'claude'], { env })).trim();
     await watch.until(id, (r) => r.state === 'idle', 'idle after start-up');
     await sandbox.runOk(['inject', id, 'start'], { env });
     await watch.until(id, (r) => r.state === 'working', 'working');
@@ -140,7 +140,7 @@ describe('driver state', () => {
 
   it('lets a person finish their draft before queued text goes in', async () => {
     fs.rmSync(received, { force: true });
-    const id = (await sandbox.runOk(['agent', '--headless', '--', 'claude'], { env })).trim();
+    const id = (await sandbox.runOk(['agent', '--headless', '--no-mcp', '--', 'claude'], { env })).trim();
     await watch.until(id, (r) => r.state === 'idle', 'idle after start-up');
     const resolved = await watch.connection.sendRequest(Host.ResolveAgent.type, { agent: id });
     const person = await TestViewer.connect(resolved.record.attachSocket!, resolved.attachToken!);

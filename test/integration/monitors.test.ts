@@ -57,7 +57,7 @@ describe('monitors', () => {
     return dir;
   };
   const startAgent = async (cwd: string, log: string, extra: string[] = []) => {
-    const id = (await sandbox.runOk(['agent', '--headless', '--cwd', cwd, ...extra, '--', 'claude'], { env: { PATH: `${bin}:${process.env.PATH}`, FAKE_LOG: log } })).trim();
+    const id = (await sandbox.runOk(['agent', '--headless', '--no-mcp', '--cwd', cwd, ...extra, '--', 'claude'], { env: { PATH: `${bin}:${process.env.PATH}`, FAKE_LOG: log } })).trim();
     await watch.until(id, (r) => r.state === 'idle', 'idle at its prompt');
     return id;
   };
