@@ -5,15 +5,26 @@
  */
 export class FakeClock {
   private offsetMs = 0;
+  private frozenAt: number | undefined;
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozenAt ?? Date.now() + this.offsetMs;
   }
 
   /** Moves the fake's time forward; never back, as GitHub's reset times only grow. */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new Error(`FakeClock.advance: ${ms} ms is not a forward step`);
-    this.offsetMs += ms;
+    if (this.frozenAt !== undefined) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /**
+   * Stops time where it is, so a test's expected timestamps and retry-after
+   * values do not depend on how long the machine took; only `advance` moves it
+   * then. Leave it running for a client that really sleeps until a reset.
+   */
+  freeze(): void {
+    this.frozenAt ??= this.now();
   }
 }
 
