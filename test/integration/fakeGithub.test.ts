@@ -122,7 +122,9 @@ describe('fake GitHub REST API', () => {
     const lastModified = first.response.headers.get('last-modified')!;
     assert.ok(lastModified);
 
+    const logged = server.log.waitFor((entry) => entry.status === 304, 'a 304 in the log', 1);
     const again = await api(path, { headers: { 'if-none-match': etag } });
+    assert.equal((await logged).ifNoneMatch, etag);
     assert.equal(again.status, 304);
     assert.equal(await again.text(), '');
     assert.equal(again.headers.get('etag'), etag);

@@ -28,7 +28,12 @@
  * - Auth: `token X` or `Bearer X`; none is 401 "Requires authentication", an unknown one
  *   401 "Bad credentials". Primary limit per user (403 with remaining 0 until the reset),
  *   a secondary limit switch (403 or 429 with retry-after), `failNext(n, 5xx)`.
- * - A movable clock (`server.clock.advance`) for rate-limit resets and timestamps.
+ * - A movable clock (`server.clock.advance`, `freeze`) for rate-limit resets and timestamps.
+ *   x-ratelimit-reset is in the fake clock's time, while octokit's throttling plugin
+ *   subtracts the real `Date.now()`: for a client that waits out a primary limit, leave the
+ *   clock running and set a short reset (`rateLimits.set(login, { remaining: 0, resetInSeconds: 1 })`).
+ * - `server.log`: every request (method, path, status, user, counted, If-None-Match sent),
+ *   `counters`, and `waitFor(match)` to wait for a poller's next request.
  * - Errors carry GitHub's body: `{message, documentation_url, status}`; 422 "Validation Failed"
  *   for a bad state/sort/direction/since, "No commit found for SHA" for an unknown ref.
  *

@@ -1,4 +1,6 @@
 /** What the fake GitHub was asked and how it answered, for tests and the bench to count. */
+import { whenEvent } from '../../helpers/waitFor';
+
 export interface LoggedRequest {
   method: string;
   /** Path and query, as sent. */
@@ -25,6 +27,18 @@ export class RequestLog {
   onRequest(listener: (entry: LoggedRequest) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves with the first answered request (from index `from`) that `match`
+   * accepts: how a test waits for a poller's next request instead of sleeping.
+   */
+  waitFor(match: (entry: LoggedRequest) => boolean, what: string, from = 0): Promise<LoggedRequest> {
+    return whenEvent(
+      (listener) => this.onRequest(listener),
+      () => this.entries.slice(from).find(match),
+      `fake GitHub: ${what} (requests so far: ${this.entries.length})`,
+    );
   }
 
   get counters(): { total: number; notModified: number; counted: number; errors: number } {
