@@ -133,6 +133,10 @@ const SHIPPED: Record<string, { context: TemplateContext; shows: string[] }> = {
     },
     shows: ['ana reviewed your pull request #7: changes requested.', 'Outside content from a pull request review by ana', 'Please add a test.', 'On src/login.ts line 12:', 'Off by one here.'],
   },
+  'github/pr_conflict': {
+    context: { agent, repository: ghRepo, pull_request: ghPull, monitor: { name: 'pr', type: 'github' }, event: eventDrop({ type: 'pr_conflict', source: 'pr' }, clock) },
+    shows: ['Your pull request #7 (superkick/issue-42) no longer merges cleanly into main: there are conflicts.', 'Bring main into your branch'],
+  },
   'github/pr_comment': {
     context: { agent, repository: ghRepo, pull_request: ghPull, comment: commentDrop({ id: 5, body: 'LGTM\x1b[2J', user: { login: 'cy' }, html_url: 'https://github.com/acme/app/pull/7#issuecomment-5' }, 'issue'), monitor: { name: 'pr', type: 'github' }, event: eventDrop({ type: 'pr_comment', source: 'pr' }, clock) },
     shows: ['cy commented on your pull request #7:', 'Outside content from a pull request comment by cy', 'LGTM'],
