@@ -13,10 +13,10 @@ import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../../common/logger';
 import { UserError } from '../../common/userError';
 import { VERSION } from '../../common/version';
+import { GITHUB_API_URL, normalizeBaseUrl } from './githubUrls';
 import { InstallationTokens, type GithubAppCredentials, type MintInstallationToken } from './installationTokens';
 import { rateLimitRefusal, rateLimitStatus, type RateLimitStatus, type ResponseHeaders } from './rateLimit';
 
-export const GITHUB_API_URL = 'https://api.github.com';
 /** The REST API version we are written against (https://docs.github.com/en/rest/about-the-rest-api/api-versions). */
 export const GITHUB_API_VERSION = '2022-11-28';
 
@@ -147,17 +147,4 @@ function installationAuth(app: GithubAppCredentials) {
     };
     return Object.assign(auth, { hook });
   };
-}
-
-/** `https://api.github.com`, `https://ghe.example.com/api/v3`: an http(s) URL without a trailing slash. */
-export function normalizeBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UserError(`github base_url: "${value}" is not a URL (GitHub: ${GITHUB_API_URL}; Enterprise Server: https://HOST/api/v3)`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`github base_url: "${value}" must be an http(s) URL`);
-  if (url.hostname === 'github.com') throw new UserError(`github base_url: "${value}" is the website; the API is ${GITHUB_API_URL}`);
-  return url.toString().replace(/\/+$/, '');
 }

@@ -6,7 +6,8 @@
  */
 import { UserError } from '../../common/userError';
 import { appPrivateKey } from './appJwt';
-import { GITHUB_API_URL, normalizeBaseUrl, type GithubAuth } from './githubClient';
+import type { GithubAuth } from './githubClient';
+import { GITHUB_API_URL, normalizeBaseUrl } from './githubUrls';
 
 export interface GithubCredentials {
   auth: GithubAuth;
