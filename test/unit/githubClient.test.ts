@@ -23,7 +23,8 @@ interface Seen {
   headers: http.IncomingHttpHeaders;
 }
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
-type Handler = (request: Seen) => Reply;
+/** `hang`: never answer (a dead server). */
+type Handler = (request: Seen) => Reply | 'hang';
 
 /** A GitHub-shaped server: `routes` by "METHOD /path" (query ignored); every request is recorded. */
 class TinyGithub {
@@ -36,6 +37,7 @@ class TinyGithub {
       this.seen.push(seen);
       const handler = this.routes.get(`${req.method} ${req.url!.split('?')[0]}`);
       const reply = handler ? handler(seen) : { status: 404, body: { message: 'Not Found' } };
+      if (reply === 'hang') return;
       const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
       res.writeHead(reply.status, { ...(text && { 'content-type': 'application/json; charset=utf-8' }), ...RATE_HEADERS, ...reply.headers });
       res.end(text);
@@ -119,6 +121,12 @@ describe('github client: requests', () => {
     const from = github.seen.length;
     await assert.rejects(client.octokit.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'gone' }), (error: { status?: number }) => error.status === 404);
     assert.equal(github.to('/repos/acme/gone', from).length, 1);
+  });
+
+  it('gives up on a server that does not answer', async () => {
+    github.routes.set('GET /hangs', () => 'hang');
+    const impatient = createGithubClient({ auth: { token: 't' }, baseUrl: github.url, retries: 0, requestTimeoutMs: 300 });
+    await assert.rejects(impatient.octokit.request('GET /hangs'), (error: Error) => /aborted|timeout/i.test(error.message));
   });
 
   it('turns a 401 into a UserError that names the credentials', async () => {
@@ -228,7 +236,7 @@ describe('github client: conditional requests', () => {
     github.routes.set('GET /repos/acme/app/issues', (request) => {
       const page = pageOf(request.url);
       const slice = items.slice((page - 1) * 2, page * 2);
-      const reply = etagged(() => slice)(request);
+      const reply = etagged(() => slice)(request) as Reply;
       const last = Math.ceil(items.length / 2);
       if (page < last) reply.headers = { ...reply.headers, link: `<${github.url}/repos/acme/app/issues?per_page=2&page=${page + 1}>; rel="next", <${github.url}/repos/acme/app/issues?per_page=2&page=${last}>; rel="last"` };
       return reply;
