@@ -86,7 +86,7 @@ describe('repository sources and worktrees', () => {
     });
 
     it('rejects unknown or ambiguous source kinds', () => {
-      assert.throws(() => repositorySourceFor({ svn: 'x' }, { cacheDir }), /unknown kind "svn" \(known: local, git\)/);
+      assert.throws(() => repositorySourceFor({ svn: 'x' }, { cacheDir }), /unknown kind "svn" \(known: local, git, github\)/);
       assert.throws(() => repositorySourceFor({ local: 'a', git: 'b' }, { cacheDir }), /exactly one of/);
       assert.throws(() => repositorySourceFor({}, { cacheDir }), /exactly one of/);
     });

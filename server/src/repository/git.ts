@@ -10,6 +10,12 @@ export const GIT_TIMEOUT_MS = 10 * 60_000;
 export interface GitOptions {
   cwd?: string;
   timeoutMs?: number;
+  /**
+   * Configuration for this one run (`http.<url>.extraHeader` with a token),
+   * passed through GIT_CONFIG_COUNT/KEY/VALUE so a secret is never in the
+   * process list, as `-c` would put it.
+   */
+  config?: Record<string, string>;
 }
 
 export class GitError extends Error {
@@ -25,9 +31,17 @@ export class GitError extends Error {
 }
 
 /** The environment git runs in: never prompts for credentials, never inherits a caller's GIT_DIR. */
-function gitEnvironment(): NodeJS.ProcessEnv {
+function gitEnvironment(config: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
   for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY']) delete env[name];
+  // After any entries the caller's environment already passes this way.
+  let count = Number(env.GIT_CONFIG_COUNT) || 0;
+  for (const [key, value] of Object.entries(config)) {
+    env[`GIT_CONFIG_KEY_${count}`] = key;
+    env[`GIT_CONFIG_VALUE_${count}`] = value;
+    count++;
+  }
+  if (count) env.GIT_CONFIG_COUNT = String(count);
   return env;
 }
 
@@ -35,7 +49,7 @@ function gitEnvironment(): NodeJS.ProcessEnv {
 export function git(args: readonly string[], options: GitOptions = {}): Promise<string> {
   const timeout = options.timeoutMs ?? GIT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: options.cwd, env: gitEnvironment(), timeout, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile('git', args, { cwd: options.cwd, env: gitEnvironment(options.config), timeout, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) {
         resolve(stdout);
         return;

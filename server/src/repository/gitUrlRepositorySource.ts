@@ -26,13 +26,23 @@ export function cacheDirFor(cacheDir: string, url: string): string {
   return path.join(cacheDir, `${createHash('sha256').update(url).digest('hex').slice(0, 32)}.git`);
 }
 
+/** What a kind built on a git URL (`github: owner/repo`) adds. */
+export interface GitUrlSourceOptions {
+  /** The source kind it reports and names in errors (default `git`). */
+  kind?: string;
+  /** Git configuration for the runs that talk to the remote (a token's `http.<url>.extraHeader`), read at each resolve. */
+  remoteConfig?: () => Record<string, string>;
+}
+
 export class GitUrlRepositorySource implements RepositorySource {
-  readonly kind = 'git';
+  readonly kind: string;
 
   constructor(
     readonly url: string,
     private readonly context: RepositorySourceContext,
+    private readonly options: GitUrlSourceOptions = {},
   ) {
+    this.kind = options.kind ?? 'git';
     if (!url.trim()) throw new UserError('repository source git: the URL is empty (give a clone URL such as https://host/owner/repo.git)');
     // A URL starting with '-' would be read by git as an option.
     if (url.startsWith('-')) throw new UserError(`repository source git: "${url}" is not a URL (it starts with "-")`);
@@ -93,7 +103,7 @@ export class GitUrlRepositorySource implements RepositorySource {
       }
     } catch (error) {
       fs.rmSync(partial, { recursive: true, force: true });
-      if (error instanceof GitError) throw new UserError(`repository source git ${this.url}: cannot clone (${error.stderr.trim() || error.message}); check the URL and your access to it`);
+      if (error instanceof GitError) throw new UserError(`repository source ${this.kind} ${this.url}: cannot clone (${error.stderr.trim() || error.message}); check the URL and your access to it`);
       throw error;
     }
   }
@@ -102,15 +112,16 @@ export class GitUrlRepositorySource implements RepositorySource {
     try {
       await this.fetchInto(gitDir);
     } catch (error) {
-      if (error instanceof GitError) throw new UserError(`repository source git ${this.url}: cannot fetch into the cache ${gitDir} (${error.stderr.trim() || error.message})`);
+      if (error instanceof GitError) throw new UserError(`repository source ${this.kind} ${this.url}: cannot fetch into the cache ${gitDir} (${error.stderr.trim() || error.message})`);
       throw error;
     }
   }
 
   private async fetchInto(gitDir: string): Promise<void> {
-    await git(['fetch', '--prune', '--quiet', 'origin'], { cwd: gitDir });
+    const config = this.options.remoteConfig?.();
+    await git(['fetch', '--prune', '--quiet', 'origin'], { cwd: gitDir, config });
     // Follow the remote's default branch (it may have been renamed since the clone).
     // The cache's own HEAD is left alone: git wants it under refs/heads, and nothing uses it.
-    await git(['remote', 'set-head', 'origin', '--auto'], { cwd: gitDir });
+    await git(['remote', 'set-head', 'origin', '--auto'], { cwd: gitDir, config });
   }
 }

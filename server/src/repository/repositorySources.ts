@@ -4,6 +4,7 @@
  * SOURCE_KINDS; nothing else changes.
  */
 import { UserError } from '../common/userError';
+import { githubRepositorySource } from '../integrations/github/githubRepositorySource';
 import { GitUrlRepositorySource } from './gitUrlRepositorySource';
 import { LocalRepositorySource } from './localRepositorySource';
 import type { RepositorySource, RepositorySourceContext } from './repositorySource';
@@ -16,6 +17,7 @@ export type RepositorySourceFactory = (value: string, context: RepositorySourceC
 export const SOURCE_KINDS = new Map<string, RepositorySourceFactory>([
   ['local', (value) => new LocalRepositorySource(value)],
   ['git', (value, context) => new GitUrlRepositorySource(value, context)],
+  ['github', (value, context) => githubRepositorySource(value, context)],
 ]);
 
 export function repositorySourceFor(config: RepositorySourceConfig, context: RepositorySourceContext): RepositorySource {
