@@ -13,34 +13,8 @@ import { Sandbox } from '../helpers/sandbox';
 import { HostWatch } from '../helpers/hostWatch';
 import { deadline, whenEvent } from '../helpers/waitFor';
 import { Monitors } from '../../server/src/protocol';
+import { PROMPT_AGENT as FAKE_AGENT } from '../fakes/promptAgent';
 
-/**
- * Idle at its prompt; each submitted line goes to $FAKE_LOG as one JSON
- * string (so any escape byte that got through shows), then it works a moment
- * and is idle again.
- */
-const FAKE_AGENT = `#!/usr/bin/env python3
-import json, os, sys, time, tty
-tty.setraw(0)
-RULE = '\\u2500' * 40
-def show(footer):
-    sys.stdout.write('\\x1b[2J\\x1b[H' + 'fake agent\\r\\n' + RULE + '\\r\\n\\u276f \\r\\n' + RULE + '\\r\\n' + footer)
-    sys.stdout.flush()
-show('  ? for shortcuts')
-pending = b''
-while True:
-    data = os.read(0, 65536)
-    if not data:
-        break
-    pending += data
-    while b'\\r' in pending:
-        line, pending = pending.split(b'\\r', 1)
-        with open(os.environ['FAKE_LOG'], 'a') as log:
-            log.write(json.dumps(line.decode('utf-8', 'replace')) + '\\n')
-        show('  esc to interrupt')
-        time.sleep(0.3)
-        show('  ? for shortcuts')
-`;
 
 /** Fails while `broken` exists; counts its runs; prints colour, a title change and a bell, which must not reach the agent. */
 const CHECK = "echo run >> runs.log; printf '\\033[31mRED\\033[0m \\033]0;pwned\\007checked\\n'; test ! -f broken";

@@ -6,6 +6,7 @@ import type { Integration } from './integration';
 import { agentExitGoal, agentSignalGoal } from './agent';
 import { commandGoal, commandNotifier } from './command';
 import { datadogSpawner } from './datadog';
+import { githubMonitor } from './github';
 import { inboxSpawner } from './inbox';
 import { localRuntime } from './local';
 import { shellMonitor } from './shell';
@@ -18,6 +19,7 @@ export const INTEGRATIONS: readonly Integration[] = [
   datadogSpawner,
   inboxSpawner,
   shellMonitor,
+  githubMonitor,
   agentExitGoal,
   agentSignalGoal,
   commandGoal,

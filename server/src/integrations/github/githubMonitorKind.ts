@@ -1,0 +1,194 @@
+/**
+ * The `github` monitor: watches the open pull request of an agent's branch —
+ * its checks, reviews, comments and mergeability — and tells the agent what
+ * changed (pullRequestEvents.ts decides what). Every read is a conditional
+ * request whose validators live in the resource's persisted state, so an
+ * unchanged pull request costs 304s that do not count against the rate
+ * limit, also after a restart; every agent on the same pull request shares
+ * one poll. A rate limit becomes the manager's backoff (GithubRateLimited is
+ * a MonitorRetryError), shown as "backing off until …".
+ */
+import { execFile } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import type { AgentRecord } from '../../protocol';
+import type { MonitorEntry, MonitorEnv, MonitorKind, MonitorProbe, MonitorResource } from '../../monitors/monitorKind';
+import { UserError } from '../../common/userError';
+import { AuthorPolicy } from './authorPolicy';
+import { conditionalGet, conditionalList, type Conditional } from './conditionalRequest';
+import { createGithubClient, type GithubClient } from './githubClient';
+import { githubCredentials } from './githubCredentials';
+import { pullRequestEvents, type PullRequestWatchState } from './pullRequestEvents';
+
+type Json = Record<string, unknown>;
+
+export interface GithubMonitorParams {
+  owner: string;
+  repo: string;
+  number: number;
+  /** The entry's keys that reach GitHub (credentials, base URL, allowlist): JSON, persisted with the resource. */
+  entry: Record<string, unknown>;
+  entryName: string;
+}
+
+interface GithubMonitorState {
+  events: PullRequestWatchState | null;
+  pull?: Conditional<Json>;
+  checks?: Conditional<Json[]>;
+  checksSha?: string;
+  reviews?: Conditional<Json[]>;
+  issueComments?: Conditional<Json[]>;
+  reviewComments?: Conditional<Json[]>;
+}
+
+/** Lines of a failing job's log given to the agent. */
+const LOG_TAIL_LINES = 60;
+const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+
+/** One client per credentials and base URL, shared by every resource that uses them (one rate limit). */
+const clients = new Map<string, GithubClient>();
+
+export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorState> = {
+  async probe(agent: AgentRecord, entry: MonitorEntry, env: MonitorEnv): Promise<MonitorProbe<GithubMonitorParams>> {
+    const where = `monitors.${entry.name}`;
+    const repository = repositoryOf(agent, entry) ?? (await originRepository(agent.cwd));
+    if (!repository) return { applies: false, reason: `no GitHub repository: give the entry repository: owner/name, or work in a clone of one` };
+    const branch = agent.assignment.branch ?? (await currentBranch(agent.cwd));
+    if (!branch) return { applies: false, reason: `${agent.cwd} is on no branch` };
+    const [, owner, repo] = REPOSITORY.exec(repository)!;
+    const client = clientFor(entry.config, where, env);
+    const pulls = await client.octokit.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branch}`, state: 'open', per_page: 10, request: { signal: env.signal } });
+    const pull = (pulls.data as Json[])[0];
+    if (!pull) return { applies: false, reason: `no open pull request for ${repository}@${branch} yet` };
+    const number = Number(pull.number);
+    return {
+      applies: true,
+      resources: [
+        {
+          key: `${client.baseUrl}/${owner}/${repo}#${number}`,
+          label: `${owner}/${repo}#${number} (${branch})`,
+          params: { owner, repo, number, entry: githubKeys(entry.config), entryName: entry.name },
+          rateLimitGroup: `github:${client.baseUrl}:${credentialKey(entry.config)}`,
+        },
+      ],
+    };
+  },
+
+  async poll(resource: MonitorResource<GithubMonitorParams>, previous: GithubMonitorState | null, env: MonitorEnv) {
+    const { owner, repo, number, entry, entryName } = resource.params;
+    const client = clientFor(entry, `monitors.${entryName}`, env);
+    const octokit = client.octokit;
+    const signal = env.signal;
+    const base = { owner, repo };
+    const pull = await conditionalGet<Json, Json>(octokit, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...base, pull_number: number }, previous?.pull, (data) => data, { signal });
+    const sha = String((pull.kept.head as Json | undefined)?.sha ?? '');
+    // A new head commit has new checks: the old ones' validators do not apply.
+    const checksBefore = previous?.checksSha === sha ? previous.checks : undefined;
+    const checks = await conditionalGet<{ check_runs: Json[] }, Json[]>(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...base, ref: sha, per_page: 100 }, checksBefore, (data) => data.check_runs, { signal });
+    const list = (route: string, before: Conditional<Json[]> | undefined) => conditionalList<Json, Json[]>(octokit, route, { ...base, pull_number: number, issue_number: number, per_page: 100 }, before, (items) => items, { signal });
+    const reviews = await list('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', previous?.reviews);
+    const issueComments = await list('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', previous?.issueComments);
+    const reviewComments = await list('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', previous?.reviewComments);
+
+    const policy = policyFor(entry, client, owner, repo);
+    const authors = [...reviews.kept, ...issueComments.kept, ...reviewComments.kept].map((item) => login(item.user));
+    const allowedLogins = await policy.allowedAmong(authors);
+    const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: checks.kept, reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
+    // The log of a failing run is read once it is known to have failed (and not again while unchanged).
+    if (!checks.notModified) {
+      for (const run of checks.kept.filter((run) => run.status === 'completed' && ['failure', 'timed_out'].includes(String(run.conclusion)))) {
+        const tail = await logTail(client, owner, repo, Number(run.id), signal);
+        if (tail) look.logTails[Number(run.id)] = tail;
+      }
+    }
+    const { state, events } = pullRequestEvents(previous?.events ?? null, look, (name) => name !== null && allowedLogins.has(name));
+    return {
+      state: { events: state, pull: pull.next, checks: checks.next, checksSha: sha, reviews: reviews.next, issueComments: issueComments.next, reviewComments: reviewComments.next },
+      events,
+    };
+  },
+};
+
+function repositoryOf(agent: AgentRecord, entry: MonitorEntry): string | undefined {
+  const configured = typeof entry.config.repository === 'string' ? entry.config.repository : undefined;
+  if (configured) {
+    if (!REPOSITORY.test(configured)) throw new UserError(`monitors.${entry.name}.repository: expected owner/name, got "${configured}"`);
+    return configured;
+  }
+  const assigned = agent.assignment.repository;
+  return assigned && REPOSITORY.test(assigned) ? assigned : undefined;
+}
+
+/** owner/name from the clone's `origin` remote, when it is on a GitHub host. */
+function originRepository(cwd: string): Promise<string | undefined> {
+  return gitOutput(cwd, ['remote', 'get-url', 'origin']).then((url) => {
+    const match = url && /[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
+    return match ? `${match[1]}/${match[2]}` : undefined;
+  });
+}
+
+function currentBranch(cwd: string): Promise<string | undefined> {
+  return gitOutput(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+}
+
+function gitOutput(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => execFile('git', args, { cwd, timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined)));
+}
+
+/** The keys that reach GitHub; the rest of the entry (type, poll_interval, …) is the manager's. */
+function githubKeys(config: Record<string, unknown>): Record<string, unknown> {
+  const keys = ['token', 'app_id', 'private_key', 'installation_id', 'base_url', 'allowed_authors'];
+  return Object.fromEntries(keys.filter((key) => config[key] !== undefined).map((key) => [key, config[key]]));
+}
+
+function credentialKey(config: Record<string, unknown>): string {
+  return crypto.createHash('sha256').update(JSON.stringify([config.token ?? process.env.GITHUB_TOKEN ?? '', config.app_id ?? '', config.installation_id ?? ''])).digest('hex').slice(0, 12);
+}
+
+function clientFor(config: Record<string, unknown>, where: string, env: MonitorEnv): GithubClient {
+  const credentials = githubCredentials(config, process.env, where);
+  const key = `${credentials.baseUrl}\0${credentialKey(config)}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = createGithubClient({ auth: credentials.auth, baseUrl: credentials.baseUrl, log: env.log });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+const policies = new Map<string, AuthorPolicy>();
+
+function policyFor(entry: Record<string, unknown>, client: GithubClient, owner: string, repo: string): AuthorPolicy {
+  const allowlist = Array.isArray(entry.allowed_authors) ? entry.allowed_authors.filter((name): name is string => typeof name === 'string') : null;
+  const key = `${client.baseUrl}/${owner}/${repo}\0${JSON.stringify(allowlist)}`;
+  let policy = policies.get(key);
+  if (!policy) {
+    policy = new AuthorPolicy(async (name) => {
+      try {
+        const response = await client.octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username: name });
+        return String((response.data as Json).permission ?? '') || null;
+      } catch (error) {
+        // Not a collaborator is GitHub's 404: no permission. Anything else is a failed lookup (not allowed either).
+        if ((error as { status?: number }).status === 404) return null;
+        throw error;
+      }
+    }, allowlist);
+    policies.set(key, policy);
+  }
+  return policy;
+}
+
+async function logTail(client: GithubClient, owner: string, repo: string, jobId: number, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const response = await client.octokit.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', { owner, repo, job_id: jobId, request: { signal } });
+    const text = typeof response.data === 'string' ? response.data : Buffer.isBuffer(response.data) ? response.data.toString('utf8') : String(response.data ?? '');
+    return text.split(/\r?\n/).filter((line) => line.length > 0).slice(-LOG_TAIL_LINES).join('\n');
+  } catch {
+    // Not an Actions job, or its log expired: the check's own summary has to do.
+    return undefined;
+  }
+}
+
+function login(user: unknown): string | null {
+  const name = user && typeof user === 'object' ? (user as Json).login : undefined;
+  return typeof name === 'string' ? name : null;
+}
