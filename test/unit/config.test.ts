@@ -53,7 +53,7 @@ describe('config: parsing and positions', () => {
 
   it('an unknown type names the known ones', () => {
     const result = load('monitors:\n  ci:\n    type: shel\n    command: make\n');
-    assert.deepEqual(lines(result), [`${WS}:3:11: monitors.ci.type: unknown monitor type "shel" (did you mean "shell"?); known monitor types: shell`]);
+    assert.deepEqual(lines(result), [`${WS}:3:11: monitors.ci.type: unknown monitor type "shel" (did you mean "shell"?); known monitor types: shell, github`]);
   });
 
   it('a missing required key points at the entry', () => {

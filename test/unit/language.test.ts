@@ -216,8 +216,8 @@ describe('language: completion', () => {
     assert.deepEqual(labels(items), goals.map((g) => g.type).sort());
     for (const goal of goals) assert.equal(docsOf(items.find((i) => i.label === goal.type)), goal.summary);
     const monitors = complete('monitors:\n  t:\n    type: sh|\n');
-    assert.deepEqual(labels(monitors), ['shell']);
-    assert.deepEqual(monitors[0].textEdit, { range: { start: { line: 2, character: 10 }, end: { line: 2, character: 12 } }, newText: 'shell' });
+    assert.deepEqual(labels(monitors), INTEGRATIONS.filter((i) => i.section === 'monitors').map((m) => m.type).sort());
+    assert.deepEqual(monitors.find((item) => item.label === 'shell')!.textEdit, { range: { start: { line: 2, character: 10 }, end: { line: 2, character: 12 } }, newText: 'shell' });
   });
 
   it('right after `type:` the value comes with its space', () => {

@@ -38,10 +38,3 @@ export interface SpawnRequest {
   /** Who asked: `cli`, `spawner`, `workflow`. */
   requestedBy: string;
 }
-
-/** Where a request's agent works, in words (`entry app`, `/src/app`). */
-export function describeRepository(choice: RepositoryChoice | null): string {
-  if (!choice) return 'the workspace';
-  if ('entry' in choice) return `repository "${choice.entry}"`;
-  return Object.values(choice)[0] ?? 'a repository';
-}

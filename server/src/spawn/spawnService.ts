@@ -28,7 +28,7 @@ import type { WorkspaceConfigs } from '../host/workspaceConfigs';
 import { ApprovalStore, type Approval } from './approvalStore';
 import { DispatchLedger, type Dispatch } from './dispatchLedger';
 import { runSpawnPipeline, SpawnFailure, type PipelineHost } from './spawnPipeline';
-import { describeRepository, type SpawnRequest } from './spawnRequest';
+import type { SpawnRequest } from './spawnRequest';
 import { spawnSettings, type SpawnSettings } from './spawnSettings';
 
 export interface SpawnServiceDeps {
@@ -363,7 +363,6 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
           agent: agentDrop(record),
           goal: this.goalSentence(request.workspace, settings.goal),
           spawner: request.spawner,
-          repository: describeRepository(request.repository),
         };
         const override = settings.kickoffOverride ? overrideFromConfig(settings.kickoffOverride) : undefined;
         return templates.for(request.workspace).render(settings.kickoffTemplate, context, { override });

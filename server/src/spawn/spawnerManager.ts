@@ -190,7 +190,8 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
           summary: item.summary,
           template: null,
           vars: item.vars,
-          repository: item.repository ?? null,
+          // A repository named in the entry wins: the work says where it came from, the entry where to work on it.
+          repository: typeof entry.config.repository === 'string' ? null : (item.repository ?? null),
           baseRef: item.baseRef ?? null,
           branch: null,
           agent: {},

@@ -9,14 +9,13 @@
  * a MonitorRetryError), shown as "backing off until …".
  */
 import { execFile } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import type { AgentRecord } from '../../protocol';
 import type { MonitorEntry, MonitorEnv, MonitorKind, MonitorProbe, MonitorResource } from '../../monitors/monitorKind';
 import { UserError } from '../../common/userError';
 import { AuthorPolicy } from './authorPolicy';
 import { conditionalGet, conditionalList, type Conditional } from './conditionalRequest';
-import { createGithubClient, type GithubClient } from './githubClient';
-import { githubCredentials } from './githubCredentials';
+import type { GithubClient } from './githubClient';
+import { credentialKey, githubClientFor } from './sharedClients';
 import { pullRequestEvents, type PullRequestWatchState } from './pullRequestEvents';
 
 type Json = Record<string, unknown>;
@@ -44,9 +43,6 @@ interface GithubMonitorState {
 const LOG_TAIL_LINES = 60;
 const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 
-/** One client per credentials and base URL, shared by every resource that uses them (one rate limit). */
-const clients = new Map<string, GithubClient>();
-
 export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorState> = {
   async probe(agent: AgentRecord, entry: MonitorEntry, env: MonitorEnv): Promise<MonitorProbe<GithubMonitorParams>> {
     const where = `monitors.${entry.name}`;
@@ -55,7 +51,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const branch = agent.assignment.branch ?? (await currentBranch(agent.cwd));
     if (!branch) return { applies: false, reason: `${agent.cwd} is on no branch` };
     const [, owner, repo] = REPOSITORY.exec(repository)!;
-    const client = clientFor(entry.config, where, env);
+    const client = githubClientFor(entry.config, where, env.log);
     const pulls = await client.octokit.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branch}`, state: 'open', per_page: 10, request: { signal: env.signal } });
     const pull = (pulls.data as Json[])[0];
     if (!pull) return { applies: false, reason: `no open pull request for ${repository}@${branch} yet` };
@@ -75,7 +71,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
 
   async poll(resource: MonitorResource<GithubMonitorParams>, previous: GithubMonitorState | null, env: MonitorEnv) {
     const { owner, repo, number, entry, entryName } = resource.params;
-    const client = clientFor(entry, `monitors.${entryName}`, env);
+    const client = githubClientFor(entry, `monitors.${entryName}`, env.log);
     const octokit = client.octokit;
     const signal = env.signal;
     const base = { owner, repo };
@@ -138,21 +134,6 @@ function gitOutput(cwd: string, args: string[]): Promise<string | undefined> {
 function githubKeys(config: Record<string, unknown>): Record<string, unknown> {
   const keys = ['token', 'app_id', 'private_key', 'installation_id', 'base_url', 'allowed_authors'];
   return Object.fromEntries(keys.filter((key) => config[key] !== undefined).map((key) => [key, config[key]]));
-}
-
-function credentialKey(config: Record<string, unknown>): string {
-  return crypto.createHash('sha256').update(JSON.stringify([config.token ?? process.env.GITHUB_TOKEN ?? '', config.app_id ?? '', config.installation_id ?? ''])).digest('hex').slice(0, 12);
-}
-
-function clientFor(config: Record<string, unknown>, where: string, env: MonitorEnv): GithubClient {
-  const credentials = githubCredentials(config, process.env, where);
-  const key = `${credentials.baseUrl}\0${credentialKey(config)}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = createGithubClient({ auth: credentials.auth, baseUrl: credentials.baseUrl, log: env.log });
-    clients.set(key, client);
-  }
-  return client;
 }
 
 const policies = new Map<string, AuthorPolicy>();

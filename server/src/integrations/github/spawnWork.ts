@@ -25,6 +25,12 @@ export function issueKey(fullName: string, number: number): string {
   return `github-issue-${fullName}-${number}`;
 }
 
+/** The issue a dispatch key names (issueKey's inverse), or undefined for other keys. */
+export function issueOfKey(key: string): { owner: string; repo: string; number: number } | undefined {
+  const match = /^github-issue-([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)-(\d+)$/.exec(key);
+  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : undefined;
+}
+
 /** Open issues (not pull requests: GitHub lists those as issues too) that match the filter. */
 export function matchingIssues(issues: Json[], filter: IssueFilter): Json[] {
   return issues.filter((issue) => {
