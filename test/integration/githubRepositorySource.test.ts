@@ -18,15 +18,9 @@ import { githubWebUrl } from '../../server/src/integrations/github/githubUrls';
 import { repositorySourceFor } from '../../server/src/repository';
 import { UserError } from '../../server/src/common/userError';
 import { GitHttpServer } from '../fakes/gitHttpServer';
+import { fixGitEnvironment } from '../helpers/gitFixture';
 
-Object.assign(process.env, {
-  GIT_AUTHOR_NAME: 'Superkick test',
-  GIT_AUTHOR_EMAIL: 'test@superkick.invalid',
-  GIT_COMMITTER_NAME: 'Superkick test',
-  GIT_COMMITTER_EMAIL: 'test@superkick.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-});
+fixGitEnvironment();
 
 const TOKEN = 'ghs_test_token_1234';
 const EXPECTED = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
