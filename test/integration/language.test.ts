@@ -13,6 +13,7 @@ import { TestLanguageClient, uriOf } from '../helpers/languageClient';
 import { ConfigWatch } from '../helpers/configWatch';
 import { HostWatch } from '../helpers/hostWatch';
 import { Host, Language } from '../../server/src/protocol';
+import { INTEGRATIONS } from '../../server/src/integrations';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { connectSocket } from '../helpers/hostConnection';
 import { rpcOverSocket } from '../../server/src/common/rpcConnection';
@@ -123,7 +124,7 @@ describe('language features through the host', () => {
     assert.deepEqual(command.textEdit, { range: { start: { line: 3, character: 4 }, end: { line: 3, character: 4 } }, newText: 'command: $0' });
 
     const types = await client.connection.sendRequest(Language.CompletionRequest.type, { textDocument: { uri: uriOf(file) }, position: { line: 2, character: 10 } });
-    assert.deepEqual((Array.isArray(types) ? types : []).map((i) => i.label), ['shell']);
+    assert.deepEqual((Array.isArray(types) ? types : []).map((i) => i.label), INTEGRATIONS.filter((i) => i.section === 'monitors').map((i) => i.type), 'every registered monitor type');
 
     const hover = await client.connection.sendRequest(Language.HoverRequest.type, { textDocument: { uri: uriOf(file) }, position: { line: 0, character: 2 } });
     assert.match((hover?.contents as { value: string }).value, /^\*\*monitors\*\*\n\nNamed monitors/);
