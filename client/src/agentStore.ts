@@ -27,6 +27,12 @@ export class AgentStore implements vscode.Disposable {
     return this.agents.get(id);
   }
 
+  /** Known and not exited. */
+  isRunning(id: string): boolean {
+    const agent = this.agents.get(id);
+    return agent !== undefined && agent.state !== 'exited';
+  }
+
   /** Whether the host has answered since the link (re)connected: an empty list then means "no agents", not "unknown". */
   loaded = false;
 

@@ -161,7 +161,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
 
     command('superkick.reopenTerminals', async () => {
-      const count = await terminals.restore((id) => store.get(id)?.state !== undefined && store.get(id)?.state !== 'exited');
+      const count = await terminals.restore((id) => store.isRunning(id));
       void vscode.window.setStatusBarMessage(`Superkick: reopened ${count} terminal(s)`, 4000);
       return count;
     }),

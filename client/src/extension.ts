@@ -103,7 +103,7 @@ async function offerTerminalRestore(terminals: AgentTerminals, store: AgentStore
       });
     }
   });
-  const alive = (id: string) => store.get(id) !== undefined && store.get(id)?.state !== 'exited';
+  const alive = (id: string) => store.isRunning(id);
   const waiting = terminals.remembered().filter(alive);
   if (!waiting.length) return;
   if (automatic) {

@@ -52,6 +52,16 @@ function growAndPoll(reader: UsageReader, file: string, lines: string[], usageLi
 const doubled = (totals: Record<string, Record<string, number>>) =>
   Object.fromEntries(Object.entries(totals).map(([model, t]) => [model, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v * 2]))]));
 
+/** A Codex home with the fixture session's lines, its start time and the day folder its rollouts go in. */
+function codexSession() {
+  const codexHome = tempHome();
+  const lines = fixtureLines('codex', CODEX_FILE);
+  const meta = JSON.parse(lines[0]) as { payload: { timestamp: string } };
+  const startedAt = Date.parse(meta.payload.timestamp) - 500;
+  const dayDir = path.join(codexHome, 'sessions', '2026', '11', '24');
+  return { codexHome, lines, meta, startedAt, dayDir };
+}
+
 describe('usage readers on recorded session files', () => {
   after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
@@ -84,11 +94,7 @@ describe('usage readers on recorded session files', () => {
   });
 
   it('Codex: token_usage_record per response id, the model from turn_context, found by cwd and start time', () => {
-    const codexHome = tempHome();
-    const lines = fixtureLines('codex', CODEX_FILE);
-    const meta = JSON.parse(lines[0]) as { payload: { timestamp: string } };
-    const startedAt = Date.parse(meta.payload.timestamp) - 500;
-    const dayDir = path.join(codexHome, 'sessions', '2026', '11', '24');
+    const { codexHome, lines, startedAt, dayDir } = codexSession();
     // Another session in the same folder, from another cwd: never this agent's.
     fs.mkdirSync(dayDir, { recursive: true });
     fs.writeFileSync(path.join(dayDir, 'rollout-2026-11-24T19-53-27-other.jsonl'), `${lines.map((line) => line.split('"/project"').join('"/elsewhere"')).join('\n')}\n`);
@@ -101,11 +107,7 @@ describe('usage readers on recorded session files', () => {
   });
 
   it('Codex: two agents in the same cwd each read a session of their own', () => {
-    const codexHome = tempHome();
-    const lines = fixtureLines('codex', CODEX_FILE);
-    const meta = JSON.parse(lines[0]) as { payload: { timestamp: string } };
-    const startedAt = Date.parse(meta.payload.timestamp) - 500;
-    const dayDir = path.join(codexHome, 'sessions', '2026', '11', '24');
+    const { codexHome, lines, meta, startedAt, dayDir } = codexSession();
     fs.mkdirSync(dayDir, { recursive: true });
     // The second session started a second later and used a different response id.
     const later = lines.map((line) => line.replace(meta.payload.timestamp, new Date(Date.parse(meta.payload.timestamp) + 1000).toISOString()).replace(/"response_id":"[^"]+"/, '"response_id":"resp_other"'));

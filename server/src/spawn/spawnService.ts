@@ -260,7 +260,7 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
       this.deps.log.info(TAG, `"${key}" is running as agent ${outcome.agentId} in ${outcome.worktree} (${outcome.branch})`);
       this.changed(running, `agent ${outcome.agentId} started in ${outcome.worktree} on ${outcome.branch}`);
       // The agent may have exited before `running` was saved.
-      if (this.deps.registry.list({ includeExited: true }).find((a) => a.id === outcome.agentId)?.state === 'exited') this.agentExited(outcome.agentId);
+      if (this.deps.registry.record(outcome.agentId).state === 'exited') this.agentExited(outcome.agentId);
       return this.ledger.get(key)!;
     } catch (error) {
       const failed = this.fail(key, error instanceof SpawnFailure ? error.step : (this.steps.get(key) ?? 'repository'), error as Error);
@@ -330,11 +330,12 @@ export class SpawnService extends EventEmitter<SpawnServiceEvents> {
   }
 
   private agentExited(agentId: string): void {
-    const record = this.deps.registry.list({ includeExited: true }).find((a) => a.id === agentId);
-    const key = record?.assignment.dispatchKey;
+    // Emitted for an agent the registry knows, so its record is there.
+    const record = this.deps.registry.record(agentId);
+    const key = record.assignment.dispatchKey;
     const dispatch = key ? this.ledger.get(key) : undefined;
     if (!dispatch || dispatch.state !== 'running' || dispatch.agentId !== agentId) return;
-    const done = this.ledger.markDone(dispatch.key, `agent ${agentId} exited${record!.exitCode === null ? '' : ` with code ${record!.exitCode}`}`);
+    const done = this.ledger.markDone(dispatch.key, `agent ${agentId} exited${record.exitCode === null ? '' : ` with code ${record.exitCode}`}`);
     this.changed(done, done.reason!);
   }
 

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { UserError } from '../common/userError';
+import { isPlainObject } from '../config/layers';
 import type { EffectiveConfig } from '../config/sections';
 import { driverNamed } from '../drivers';
 import { integrationFor } from '../integrations';
@@ -151,7 +152,7 @@ function sourceOf(entry: Entry, workspace: string | null, name: string): Reposit
 function entryOf(config: EffectiveConfig, section: 'spawners' | 'repositories', name: string, heldBack: readonly HeldBackEntry[]): Entry {
   const entries = object(config[section]);
   const entry = entries[name];
-  if (entry && typeof entry === 'object' && !Array.isArray(entry)) return entry as Entry;
+  if (isPlainObject(entry)) return entry;
   const held = heldBack.find((h) => h.path === `${section}.${name}`);
   if (held) throw new UserError(`${section}.${name} is held back until you trust this workspace (superkick trust): ${held.reason}`);
   const known = Object.keys(entries);
@@ -159,7 +160,7 @@ function entryOf(config: EffectiveConfig, section: 'spawners' | 'repositories', 
 }
 
 function object(value: unknown): Entry {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Entry) : {};
+  return isPlainObject(value) ? value : {};
 }
 function string(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;

@@ -7,12 +7,12 @@
  * lost and nothing is queued twice. A config change restarts only the
  * entries whose settings changed.
  */
-import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../common/logger';
 import type { WorkspaceConfigs } from '../host/workspaceConfigs';
 import type { Spawn } from '../protocol';
 import { integrationFor } from '../integrations';
+import { sha256OfJson } from './canonicalJson';
 import type { SpawnService } from './spawnService';
 import type { AnySpawnerKind, SpawnerEntry, SpawnWork } from './spawnerKind';
 
@@ -82,7 +82,7 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
     }
     for (const [id, running] of this.entries) {
       const entry = wanted.get(id);
-      if (!entry || hashOf(entry.config) !== running.hash) {
+      if (!entry || sha256OfJson(entry.config) !== running.hash) {
         this.halt(running);
         this.entries.delete(id);
       }
@@ -96,7 +96,7 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
     const maxAgents = typeof entry.config.max_agents === 'number' ? entry.config.max_agents : 1;
     const running: Running = {
       entry,
-      hash: hashOf(entry.config),
+      hash: sha256OfJson(entry.config),
       abort: new AbortController(),
       polling: false,
       again: false,
@@ -219,8 +219,4 @@ function idOf(workspace: string | null, name: string): string {
 
 function label(entry: SpawnerEntry): string {
   return `spawner "${entry.name}"${entry.workspace ? ` of ${entry.workspace}` : ''}`;
-}
-
-function hashOf(config: Record<string, unknown>): string {
-  return crypto.createHash('sha256').update(JSON.stringify(config)).digest('hex');
 }

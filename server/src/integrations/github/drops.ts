@@ -83,7 +83,7 @@ export interface CommentDrop {
 }
 
 export function repositoryDrop(repo: Json): RepositoryDrop {
-  const owner = login(repo.owner) ?? text(repo.full_name)?.split('/')[0] ?? '';
+  const owner = loginOf(repo.owner) ?? text(repo.full_name)?.split('/')[0] ?? '';
   return {
     full_name: text(repo.full_name) ?? `${owner}/${text(repo.name) ?? ''}`,
     owner,
@@ -101,8 +101,8 @@ export function issueDrop(issue: Json): IssueDrop {
     body: outside(issue.body),
     state: text(issue.state) ?? 'open',
     labels: list(issue.labels).map((label) => outside(typeof label === 'string' ? label : (label as Json)?.name) ?? '').filter(Boolean),
-    assignees: list(issue.assignees).map(login).filter((name): name is string => Boolean(name)),
-    author: login(issue.user),
+    assignees: list(issue.assignees).map(loginOf).filter((name): name is string => Boolean(name)),
+    author: loginOf(issue.user),
     html_url: text(issue.html_url),
     comments: num(issue.comments),
     created_at: text(issue.created_at),
@@ -118,7 +118,7 @@ export function pullRequestDrop(pull: Json): PullRequestDrop {
     title: outside(pull.title) ?? '',
     body: outside(pull.body),
     state: text(pull.state) ?? 'open',
-    author: login(pull.user),
+    author: loginOf(pull.user),
     html_url: text(pull.html_url),
     created_at: text(pull.created_at),
     updated_at: text(pull.updated_at),
@@ -155,7 +155,7 @@ export function reviewDrop(review: Json): ReviewDrop {
     id: num(review.id),
     state: text(review.state) ?? 'COMMENTED',
     body: outside(review.body) || null,
-    author: login(review.user),
+    author: loginOf(review.user),
     html_url: text(review.html_url),
     submitted_at: text(review.submitted_at),
   };
@@ -166,7 +166,7 @@ export function commentDrop(comment: Json, kind: CommentDrop['kind']): CommentDr
     id: num(comment.id),
     kind,
     body: outside(comment.body) ?? '',
-    author: login(comment.user),
+    author: loginOf(comment.user),
     html_url: text(comment.html_url),
     created_at: text(comment.created_at),
     path: kind === 'review' ? outside(comment.path) : null,
@@ -184,7 +184,8 @@ function outside(value: unknown): string | null {
   return typeof value === 'string' ? sanitizeUntrusted(value) : null;
 }
 
-function login(user: unknown): string | null {
+/** A GitHub user object's login, sanitized; null when there is none. */
+export function loginOf(user: unknown): string | null {
   const name = user && typeof user === 'object' ? (user as Json).login : undefined;
   return typeof name === 'string' ? sanitizeUntrusted(name) : null;
 }

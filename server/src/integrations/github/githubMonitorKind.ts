@@ -8,14 +8,15 @@
  * one poll. A rate limit becomes the manager's backoff (GithubRateLimited is
  * a MonitorRetryError), shown as "backing off until …".
  */
-import { execFile } from 'node:child_process';
 import type { AgentRecord } from '../../protocol';
 import type { MonitorEntry, MonitorEnv, MonitorKind, MonitorProbe, MonitorResource } from '../../monitors/monitorKind';
 import { UserError } from '../../common/userError';
+import { git } from '../../repository/git';
 import { AuthorPolicy } from './authorPolicy';
 import { conditionalGet, conditionalList, type Conditional } from './conditionalRequest';
 import type { GithubClient } from './githubClient';
 import { credentialKey, githubClientFor } from './sharedClients';
+import { loginOf } from './drops';
 import { pullRequestEvents, type PullRequestWatchState } from './pullRequestEvents';
 
 type Json = Record<string, unknown>;
@@ -86,7 +87,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const reviewComments = await list('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', previous?.reviewComments);
 
     const policy = policyFor(entry, client, owner, repo);
-    const authors = [...reviews.kept, ...issueComments.kept, ...reviewComments.kept].map((item) => login(item.user));
+    const authors = [...reviews.kept, ...issueComments.kept, ...reviewComments.kept].map((item) => loginOf(item.user));
     const allowedLogins = await policy.allowedAmong(authors);
     const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: checks.kept, reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
     // The log of a failing run is read once it is known to have failed (and not again while unchanged).
@@ -126,8 +127,12 @@ function currentBranch(cwd: string): Promise<string | undefined> {
   return gitOutput(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
 }
 
+/** git's answer, trimmed, or undefined when git fails or prints nothing (no remote, a detached HEAD). */
 function gitOutput(cwd: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => execFile('git', args, { cwd, timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined)));
+  return git(args, { cwd, timeoutMs: 10_000 }).then(
+    (out) => out.trim() || undefined,
+    () => undefined,
+  );
 }
 
 /** The keys that reach GitHub; the rest of the entry (type, poll_interval, …) is the manager's. */
@@ -167,9 +172,4 @@ async function logTail(client: GithubClient, owner: string, repo: string, jobId:
     // Not an Actions job, or its log expired: the check's own summary has to do.
     return undefined;
   }
-}
-
-function login(user: unknown): string | null {
-  const name = user && typeof user === 'object' ? (user as Json).login : undefined;
-  return typeof name === 'string' ? name : null;
 }

@@ -3,8 +3,8 @@
  * spawner and goal that uses them: they share one rate limit, so they share
  * one view of it (and one App installation token).
  */
-import * as crypto from 'node:crypto';
 import type { Logger } from '../../common/logger';
+import { sha256OfJson } from '../../spawn/canonicalJson';
 import { createGithubClient, type GithubClient } from './githubClient';
 import { githubCredentials } from './githubCredentials';
 
@@ -12,7 +12,7 @@ const clients = new Map<string, GithubClient>();
 
 /** A short hash naming whose credentials these are (never the secret itself): the rate-limit group. */
 export function credentialKey(config: Record<string, unknown>): string {
-  return crypto.createHash('sha256').update(JSON.stringify([config.token ?? process.env.GITHUB_TOKEN ?? '', config.app_id ?? '', config.installation_id ?? ''])).digest('hex').slice(0, 12);
+  return sha256OfJson([config.token ?? process.env.GITHUB_TOKEN ?? '', config.app_id ?? '', config.installation_id ?? '']).slice(0, 12);
 }
 
 /** `where` names the entry in errors (`spawners.issues`). */
