@@ -109,11 +109,12 @@ export class WatchersView implements vscode.TreeDataProvider<Node>, vscode.Dispo
 function spawnerItem(spawner: Spawn.SpawnerStatus): vscode.TreeItem {
   const item = new vscode.TreeItem(spawner.name);
   item.id = `spawner:${spawner.workspace ?? ''}:${spawner.name}`;
-  const icon = spawner.state === 'error' || spawner.lastError ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.red')) : spawner.state === 'polling' ? new vscode.ThemeIcon('radio-tower') : new vscode.ThemeIcon('circle-slash');
+  const icon = spawner.state === 'error' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.red')) : spawner.backingOffUntil || spawner.lastError ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow')) : spawner.state === 'polling' ? new vscode.ThemeIcon('radio-tower') : new vscode.ThemeIcon('circle-slash');
   item.iconPath = icon;
   const parts = [spawner.type, spawner.state === 'polling' ? `${spawner.active}/${spawner.maxAgents} active` : spawner.state.replace('_', ' ')];
   if (spawner.lastPollAt) parts.push(`polled ${clock(spawner.lastPollAt)}: ${spawner.lastFound} found, ${spawner.lastNew} new`);
-  if (spawner.nextPollAt) parts.push(`next ${clock(spawner.nextPollAt)}`);
+  if (spawner.backingOffUntil) parts.push(`backing off until ${clock(spawner.backingOffUntil)}`);
+  else if (spawner.nextPollAt) parts.push(`next ${clock(spawner.nextPollAt)}`);
   if (spawner.lastError) parts.push(`error: ${spawner.lastError}`);
   item.description = parts.join(' · ');
   item.tooltip = `${spawner.name} (${spawner.type})${spawner.workspace ? ` in ${path.basename(spawner.workspace)}` : ''}\n${parts.join('\n')}`;

@@ -9,6 +9,8 @@ export class SpawnWatch {
   readonly dispatches = new Map<string, Spawn.DispatchStatus>();
   /** Every progress line, per key, in order. */
   readonly messages = new Map<string, string[]>();
+  /** The spawners' status, read again after each SpawnersChanged. */
+  spawners: Spawn.SpawnerStatus[] = [];
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket) {}
@@ -19,12 +21,40 @@ export class SpawnWatch {
       connection.onNotification(Spawn.DispatchChanged.type, ({ dispatch, message }) => {
         opened.dispatches.set(dispatch.key, dispatch);
         if (message) opened.messages.set(dispatch.key, [...(opened.messages.get(dispatch.key) ?? []), message]);
-        for (const listener of [...opened.listeners]) listener();
+        opened.tell();
       });
+      connection.onNotification(Spawn.SpawnersChanged.type, () => void opened.readSpawners());
       return opened;
     });
     for (const dispatch of (await watch.connection.sendRequest(Spawn.WatchSpawns.type, {})).dispatches) watch.dispatches.set(dispatch.key, dispatch);
+    await watch.readSpawners();
     return watch;
+  }
+
+  /** Resolves once the spawner entry `name` satisfies `predicate`. */
+  spawnerUntil(name: string, predicate: (spawner: Spawn.SpawnerStatus) => boolean, what: string, ms?: number): Promise<Spawn.SpawnerStatus> {
+    return whenEvent(
+      (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
+      () => this.spawners.find((s) => s.name === name && predicate(s)),
+      `spawner ${name}: ${what}`,
+      ms,
+    );
+  }
+
+  private async readSpawners(): Promise<void> {
+    try {
+      this.spawners = (await this.connection.sendRequest(Spawn.ListSpawners.type, {})).spawners;
+    } catch {
+      return; // closed
+    }
+    this.tell();
+  }
+
+  private tell(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
   /** Resolves once some dispatch whose key passes `key` satisfies `predicate`. */

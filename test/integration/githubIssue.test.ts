@@ -103,6 +103,17 @@ describe('github issues', () => {
     await whenDirChanges(path.dirname(agent.assignment.worktree!), () => (fs.existsSync(agent.assignment.worktree!) ? undefined : true), 'the worktree to be removed');
     assert.ok(git(project, 'branch', '--list', agent.assignment.branch!).includes(agent.assignment.branch!), 'the branch stays');
   });
+
+  it('waits out a primary rate limit, says so, and then starts the agent of an issue labelled meanwhile', async () => {
+    github.rateLimits.set('superkick-bot', { remaining: 0, resetInSeconds: 5 });
+    const issue = github.state.openIssue('acme/app', { title: 'Dark mode', author: 'bo', labels: ['superkick'] });
+    const limited = await spawns.spawnerUntil('issues', (s) => s.backingOffUntil !== null, 'backing off');
+    assert.match(limited.lastError ?? '', /primary rate limit/);
+    assert.match(await sandbox.runOk(['spawners']), /backing off until \d\d:\d\d:\d\d UTC: .*rate limit/);
+    const next = `github-issue-acme/app-${issue.number}`;
+    await spawns.until(next, (d) => d.state === 'running', 'running once the limit is over', 60_000);
+    await spawns.spawnerUntil('issues', (s) => s.backingOffUntil === null && s.lastError === null, 'recovered');
+  });
 });
 
 function readLog(sandbox: Sandbox, id: string): string {

@@ -26,11 +26,12 @@ describe('github spawn work', () => {
 
   it('makes one piece of work per failing branch head, starting from that branch', () => {
     const failing = [{ id: 9, name: 'lint', conclusion: 'failure' }, { id: 8, name: 'test', conclusion: 'failure' }];
-    const work = checkFailedWork(repository, 'main', 'abcdef1234567890', failing, 'log tail')!;
+    const work = checkFailedWork(repository, 'main', 'abcdef1234567890', failing, { 8: 'make: *** [test] Error 1' })!;
     assert.equal(work.key, 'github-check-failed-acme/app-main-abcdef123456');
     assert.equal(work.baseRef, 'main');
     assert.equal(work.summary, 'acme/app@main: 2 checks failed');
     assert.equal((work.vars.check as { name: string; log_tail: string }).name, 'test');
-    assert.equal(checkFailedWork(repository, 'main', 'abc', [], null), undefined);
+    assert.deepEqual((work.vars.failing as Array<{ name: string; log_tail: string | null }>).map((c) => [c.name, c.log_tail]), [['test', 'make: *** [test] Error 1'], ['lint', null]]);
+    assert.equal(checkFailedWork(repository, 'main', 'abc', []), undefined);
   });
 });

@@ -101,7 +101,9 @@ describe('starter config: what the file says', () => {
       const at = text.indexOf(`\n${indented}\n`);
       assert.ok(at >= 0, `${integration.type}'s snippet appears as written:\n${text}`);
       const before = text.slice(0, at).split('\n');
-      const summaryWords = before.reverse().filter((line) => line.startsWith('  # ')).join(' ');
+      const comment: string[] = [];
+      while (before.length && before[before.length - 1].startsWith('  # ')) comment.unshift(before.pop()!.slice(4));
+      const summaryWords = comment.join(' ');
       assert.ok(summaryWords.includes(integration.summary.split(' ').slice(-2).join(' ')), `${integration.type}: summary comment above it`);
     }
   });

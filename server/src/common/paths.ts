@@ -56,6 +56,10 @@ export interface SuperkickPaths {
   worktrees: string;
   /** Each dispatch's setup command output. */
   spawnLogs: string;
+  /** Webhook delivery ids already taken (webhooks/deliveryLog.ts). */
+  webhookDeliveries: string;
+  /** Where the webhook receiver listens, while it does. */
+  webhooksAddress: string;
 }
 
 export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.homedir(), '.superkick')): SuperkickPaths {
@@ -98,6 +102,8 @@ export function superkickPaths(root = process.env.SUPERKICK_DIR || path.join(os.
     repositoryCache: path.join(root, 'repositories'),
     worktrees: path.join(root, 'worktrees'),
     spawnLogs: path.join(logs, 'spawns'),
+    webhookDeliveries: path.join(state, 'webhook-deliveries.json'),
+    webhooksAddress: path.join(run, 'webhooks.json'),
   };
 }
 

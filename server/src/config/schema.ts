@@ -27,8 +27,10 @@ export const TYPE_OF_KEYWORD = 'x-superkick-type-of';
 export const ONE_OF_MESSAGE_KEYWORD = 'x-superkick-one-of-message';
 /** On `propertyNames`: what the names are, for messages (`unknown driver "claud"`). */
 export const NAME_OF_KEYWORD = 'x-superkick-name-of';
+/** On `server.webhooks.secrets`: its keys are the registered webhook intakes' services. */
+export const WEBHOOK_SERVICES_KEYWORD = 'x-superkick-webhook-services';
 /** Annotations that only guide composition and tools. */
-export const ANNOTATION_KEYWORDS = ['x-superkick-entry', 'x-superkick-drivers', 'x-superkick-driver-name', RUNS_COMMANDS_KEYWORD, TYPE_OF_KEYWORD, ONE_OF_MESSAGE_KEYWORD, NAME_OF_KEYWORD];
+export const ANNOTATION_KEYWORDS = ['x-superkick-entry', 'x-superkick-drivers', 'x-superkick-driver-name', WEBHOOK_SERVICES_KEYWORD, RUNS_COMMANDS_KEYWORD, TYPE_OF_KEYWORD, ONE_OF_MESSAGE_KEYWORD, NAME_OF_KEYWORD];
 
 export function baseConfigSchema(): JsonSchema {
   return structuredClone(baseSchema) as JsonSchema;
@@ -44,8 +46,10 @@ export function composeSchema(integrations: readonly Integration[], driverNames:
   }
   properties.runtime = { description: properties.runtime.description, $ref: '#/$defs/runtimeEntry' };
   properties.drivers.propertyNames = { enum: [...driverNames], [NAME_OF_KEYWORD]: 'driver' };
+  const webhookServices = integrations.flatMap((integration) => (integration.webhook ? [integration.webhook.service] : []));
   walk(schema, (node) => {
     if (node['x-superkick-driver-name']) node.enum = [...driverNames];
+    if (node[WEBHOOK_SERVICES_KEYWORD]) node.propertyNames = { enum: webhookServices, [NAME_OF_KEYWORD]: 'webhook service' };
   });
   return schema;
 }

@@ -36,6 +36,7 @@ import { startCostLedger } from '../cost/hostCost';
 import { BudgetGuard, type BudgetSettings } from '../budget/budgetGuard';
 import { ledgerSpending } from '../budget/spending';
 import { MonitorManager } from '../monitors/monitorManager';
+import { startWebhooks } from '../webhooks/webhookService';
 import { SpawnService } from '../spawn/spawnService';
 import { SpawnerManager } from '../spawn/spawnerManager';
 import { Workflows } from '../spawn/workflows';
@@ -138,6 +139,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     // After the notifiers listen: a worktree kept while the host was away is told (once: its event id is the agent's).
     const worktrees = new WorktreeJanitor({ registry, bus, configs, log });
     worktrees.start();
+    const webhooks = startWebhooks({ configs, monitors, spawners, paths, log });
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();
@@ -198,6 +200,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       workflows.stop();
       spawns.stop();
       worktrees.stop();
+      void webhooks.stop();
       configs.close();
       stopping ??= new Promise<void>((resolve) => {
         log.info('host', 'shutting down; agents keep running');

@@ -6,7 +6,7 @@ import type { Integration } from './integration';
 import { agentExitGoal, agentSignalGoal } from './agent';
 import { commandGoal, commandNotifier } from './command';
 import { datadogSpawner } from './datadog';
-import { githubIssueGoal, githubIssueSpawner, githubMonitor } from './github';
+import { GITHUB } from './github';
 import { inboxSpawner } from './inbox';
 import { localRuntime } from './local';
 import { shellMonitor } from './shell';
@@ -18,15 +18,13 @@ export const INTEGRATIONS: readonly Integration[] = [
   localRuntime,
   datadogSpawner,
   inboxSpawner,
-  githubIssueSpawner,
   shellMonitor,
-  githubMonitor,
   agentExitGoal,
   agentSignalGoal,
   commandGoal,
-  githubIssueGoal,
   commandNotifier,
   terminalBellNotifier,
+  ...GITHUB,
 ];
 
 /** The integration registered for `type` in `section`, if any. */

@@ -13,6 +13,8 @@ import type { RuntimeFactory } from '../runtime/agentRuntime';
 
 import type { AnySpawnerKind } from '../spawn/spawnerKind';
 
+import type { WebhookIntake } from '../webhooks/webhookIntake';
+
 /** The config sections an integration can contribute entries to. */
 export type IntegrationSection = 'spawners' | 'monitors' | 'notifiers' | 'goals' | 'runtime';
 
@@ -61,4 +63,10 @@ export interface Integration {
    * spawn/spawnerKind.ts). Absent: the type validates but spawns nothing yet.
    */
   spawner?: AnySpawnerKind;
+  /**
+   * Takes the service's webhook deliveries (webhooks/webhookIntake.ts), at
+   * `/webhooks/<service>` once `server.webhooks.secrets` has its secret.
+   * Once per service, on whichever of its integrations.
+   */
+  webhook?: WebhookIntake;
 }

@@ -8,6 +8,7 @@
  * writes no files; what it must remember between polls it returns as `state`.
  */
 import type { Logger } from '../common/logger';
+import type { WebhookHint } from '../webhooks/webhookIntake';
 import type { AgentRecord } from '../protocol';
 
 /** One named entry under `monitors:` as the manager hands it to a kind. */
@@ -112,4 +113,8 @@ export interface MonitorKind<Params = unknown, State = unknown> {
    * already failing). Ids the agent already has are not given again.
    */
   current?(state: State): MonitorEvent[];
+  /** Whether a webhook delivery may have changed this resource, so it is polled now (webhooks/webhookIntake.ts). */
+  wakesPoll?(params: Params, hint: WebhookHint): boolean;
+  /** Whether a webhook delivery may make an entry that does not apply yet apply (a pull request opened), so it is probed now. */
+  wakesProbe?(hint: WebhookHint): boolean;
 }

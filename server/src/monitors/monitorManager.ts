@@ -22,6 +22,7 @@ import { entriesForAgent } from './agentEntries';
 import { systemClock, type Clock, type Timer } from './clock';
 import { MonitorRetryError, type MonitorEntry, type MonitorEnv, type MonitorEvent, type AnyMonitorKind, type MonitorResource } from './monitorKind';
 import { MonitorStore } from './monitorStore';
+import type { WebhookHint } from '../webhooks/webhookIntake';
 import { DEFAULT_POLL_INTERVAL_S, backoffDelay, jittered } from './schedule';
 
 const TAG = 'monitors';
@@ -69,6 +70,8 @@ interface ResourceRun {
   timer: Timer | null;
   nextPollAt: number | null;
   polling: boolean;
+  /** Woken while a poll ran: poll again right after it. */
+  again: boolean;
   polls: number;
 }
 
@@ -141,6 +144,36 @@ export class MonitorManager {
   /** Resolves once no probe or poll is running (tests step a fake clock, then wait for this). */
   async settled(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * A webhook delivery says something may have changed: the resources it
+   * concerns are polled now, and entries that do not apply yet are probed
+   * again when it might make them apply (a pull request opened). A poll is
+   * conditional, so a wake for nothing costs a 304; a rate-limit wait or an
+   * error backoff still holds. Returns how many polls and probes it started.
+   */
+  wake(hint: WebhookHint): number {
+    if (this.stopped) return 0;
+    let woken = 0;
+    for (const run of this.runs.values()) {
+      if (!run.subscribers.size || !this.safely(() => run.kind.wakesPoll?.(run.resource.params, hint) ?? false, false, `monitor ${run.key}: wakesPoll()`)) continue;
+      const backingOff = this.store.resources.get(run.key)?.backingOffUntil;
+      if (backingOff && Date.parse(backingOff) > this.clock.now()) continue;
+      woken += 1;
+      if (run.polling) run.again = true;
+      else this.schedule(run, 0);
+    }
+    for (const watch of this.agents.values()) {
+      for (const entry of watch.entries.values()) {
+        if (entry.state !== 'not_applicable' || !entry.timer || !entry.kind?.wakesProbe?.(hint)) continue;
+        woken += 1;
+        entry.timer.cancel();
+        entry.timer = null;
+        this.probe(watch, entry);
+      }
+    }
+    return woken;
   }
 
   /** Calls `listener` after each poll (clients watching the monitors ask for the status again). */
@@ -356,7 +389,7 @@ export class MonitorManager {
     if (!run) {
       // The label may carry outside text (a pull request's title): it is shown in terminals.
       const label = sanitizeUntrusted(String(resource.label ?? resource.key)).replace(/\s+/g, ' ').trim();
-      run = { key, type: subscriber.entry.type, kind, resource: { ...resource, label }, subscribers: new Map(), timer: null, nextPollAt: null, polling: false, polls: 0 };
+      run = { key, type: subscriber.entry.type, kind, resource: { ...resource, label }, subscribers: new Map(), timer: null, nextPollAt: null, polling: false, again: false, polls: 0 };
       this.runs.set(key, run);
     }
     run.subscribers.set(`${subscriber.agentId}\0${subscriber.entry.name}`, subscriber);
@@ -445,7 +478,8 @@ export class MonitorManager {
         this.changed();
         if (this.stopped) return;
         if (!run.subscribers.size) this.runs.delete(run.key);
-        else this.schedule(run, nextMs);
+        else this.schedule(run, run.again && !stored.failures ? 0 : nextMs);
+        run.again = false;
       })(),
     );
   }

@@ -196,6 +196,8 @@ export interface SpawnerStatus {
   lastPollAt: string | null;
   lastError: string | null;
   nextPollAt: string | null;
+  /** After failed polls (a rate limit, an outage): no poll before this. */
+  backingOffUntil: string | null;
   /** Work seen in the last poll, and how much of it was new. */
   lastFound: number;
   lastNew: number;

@@ -7,6 +7,7 @@
  * often a poll reports it. A kind keeps no timers and writes no files.
  */
 import type { Logger } from '../common/logger';
+import type { WebhookHint } from '../webhooks/webhookIntake';
 import type { RepositoryChoice } from './spawnRequest';
 
 /** One named entry under `spawners:` as the manager hands it to a kind. */
@@ -47,10 +48,16 @@ export interface SpawnerKind<Params = unknown> {
   kickoffTemplate: string;
   /** Reads an entry's own keys; throws a UserError people can act on. */
   params(entry: SpawnerEntry): Params;
-  /** The work there is now (already-dispatched work may be reported again; it is skipped by key). */
+  /**
+   * The work there is now (already-dispatched work may be reported again; it
+   * is skipped by key). A throw is retried with backoff; an error with a
+   * `retryAfterMs` (a rate limit) is retried no sooner than that.
+   */
   poll(params: Params, env: SpawnerEnv): Promise<SpawnWork[]>;
-  /** Optional: calls `wake` when new work may have arrived (a file appeared, a webhook came), so it is polled at once. */
+  /** Optional: calls `wake` when new work may have arrived (a file appeared), so it is polled at once. */
   watch?(params: Params, wake: () => void): { close(): void };
+  /** Optional: whether a webhook delivery may bring this entry new work, so it is polled at once (webhooks/webhookIntake.ts). */
+  wakesOn?(params: Params, hint: WebhookHint): boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

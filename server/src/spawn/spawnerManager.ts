@@ -15,6 +15,7 @@ import { integrationFor } from '../integrations';
 import { sha256OfJson } from './canonicalJson';
 import type { SpawnService } from './spawnService';
 import type { AnySpawnerKind, SpawnerEntry, SpawnWork } from './spawnerKind';
+import type { WebhookHint } from '../webhooks/webhookIntake';
 
 const DEFAULT_INTERVAL_S = 60;
 const MAX_BACKOFF_S = 15 * 60;
@@ -33,6 +34,8 @@ interface Running {
   /** Woken while a poll ran: poll again right after it. */
   again: boolean;
   failures: number;
+  /** How long the source asked to be left alone after the last failure (a rate limit's retry-after). */
+  retryAfterMs: number;
 }
 
 export class SpawnerManager extends EventEmitter<{ changed: [] }> {
@@ -70,6 +73,24 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
     if (running) this.poll(running);
   }
 
+  /** A webhook delivery may bring new work: the entries it concerns poll now, unless backing off. Returns how many. */
+  wakeFor(hint: WebhookHint): number {
+    let woken = 0;
+    for (const running of this.entries.values()) {
+      if (!running.kind?.wakesOn || running.status.state !== 'polling' || running.failures) continue;
+      let concerned = false;
+      try {
+        concerned = running.kind.wakesOn(running.params, hint);
+      } catch (error) {
+        this.deps.log.error(TAG, `${label(running.entry)}: wakesOn threw: ${(error as Error).message}`);
+      }
+      if (!concerned) continue;
+      woken += 1;
+      this.poll(running);
+    }
+    return woken;
+  }
+
   private sync(): void {
     if (this.stopped) return;
     const wanted = new Map<string, SpawnerEntry>();
@@ -101,7 +122,8 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
       polling: false,
       again: false,
       failures: 0,
-      status: { workspace: entry.workspace, name: entry.name, type: entry.type, state: 'polling', intervalS, polls: 0, lastPollAt: null, lastError: null, nextPollAt: null, lastFound: 0, lastNew: 0, active: 0, maxAgents },
+      retryAfterMs: 0,
+      status: { workspace: entry.workspace, name: entry.name, type: entry.type, state: 'polling', intervalS, polls: 0, lastPollAt: null, lastError: null, nextPollAt: null, backingOffUntil: null, lastFound: 0, lastNew: 0, active: 0, maxAgents },
     };
     if (entry.config.enabled === false) {
       running.status.state = 'disabled';
@@ -152,8 +174,9 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
         this.poll(running);
         return;
       }
-      const backoff = running.failures ? Math.min(running.status.intervalS * 2 ** running.failures, MAX_BACKOFF_S) : running.status.intervalS;
-      this.schedule(running, backoff * 1000);
+      const delayMs = running.failures ? Math.max(Math.min(running.status.intervalS * 2 ** running.failures, MAX_BACKOFF_S) * 1000, running.retryAfterMs) : running.status.intervalS * 1000;
+      running.status.backingOffUntil = running.failures ? new Date(Date.now() + delayMs).toISOString() : null;
+      this.schedule(running, delayMs);
     });
   }
 
@@ -167,6 +190,8 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
     } catch (error) {
       running.failures += 1;
       running.status.lastError = (error as Error).message;
+      const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      running.retryAfterMs = typeof asked === 'number' && asked > 0 ? asked : 0;
       this.deps.log.warn(TAG, `${label(entry)}: poll failed (${running.failures} in a row): ${running.status.lastError}`);
       return;
     } finally {

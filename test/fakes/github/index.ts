@@ -36,9 +36,12 @@
  *   `counters`, and `waitFor(match)` to wait for a poller's next request.
  * - Errors carry GitHub's body: `{message, documentation_url, status}`; 422 "Validation Failed"
  *   for a bad state/sort/direction/since, "No commit found for SHA" for an unknown ref.
+ * - Webhooks, GitHub's side (`WebhookSender`): `issues`, `pull_request`, `check_run` and `ping`
+ *   payloads built from the state, POSTed signed with Hookshot's headers to a receiver.
  *
  * Not implemented: any write over the wire (POST, PATCH, PUT, DELETE answer 404: tests change
- * the state through its mutators), GraphQL, search, webhooks, events and timelines, labels and
+ * the state through its mutators), GraphQL, search, webhook configuration endpoints and other
+ * delivery events, events and timelines, labels and
  * milestones endpoints, check suites and annotations, workflow runs, the issues list's
  * `mentioned` and `milestone` filters, `Accept` media types (raw, html, diff), the anonymous
  * 60-an-hour limit (every request needs a token), and GitHub's Enterprise `/api/v3` prefix.
@@ -47,3 +50,4 @@ export { FakeGithubServer, SUPPORTED_API_VERSIONS, type FakeGithubOptions } from
 export { FakeClock } from './clock';
 export { GitHubState, fakeSha, type RepositoryRole, type CheckConclusion, type CommitState, type ReviewState, type MergeableState } from './state';
 export type { LoggedRequest } from './requestLog';
+export { WebhookSender, type Delivery, type DeliverOptions } from './webhookSender';

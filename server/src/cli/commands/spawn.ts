@@ -142,7 +142,7 @@ export function registerSpawn(program: Command): void {
             s.lastPollAt ? `${age(s.lastPollAt)} ago` : '-',
             s.polls ? `${s.lastFound} (${s.lastNew} new)` : '-',
             s.nextPollAt ? s.nextPollAt.slice(11, 19) : '-',
-            plainText(s.lastError ?? '').slice(0, 60),
+            plainText(s.backingOffUntil ? `backing off until ${s.backingOffUntil.slice(11, 19)} UTC: ${s.lastError ?? ''}` : (s.lastError ?? '')).slice(0, 90),
           ]),
         ),
       );

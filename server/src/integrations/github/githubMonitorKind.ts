@@ -10,9 +10,11 @@
  */
 import type { AgentRecord } from '../../protocol';
 import type { MonitorEntry, MonitorEnv, MonitorKind, MonitorProbe, MonitorResource } from '../../monitors/monitorKind';
-import { UserError } from '../../common/userError';
-import { git } from '../../repository/git';
+import { agentBranch, pullRequestOf } from './agentPullRequest';
+import { checksVerdict } from './checkVerdict';
+import { jobLogTail } from './jobLog';
 import { AuthorPolicy } from './authorPolicy';
+import { githubHintFor } from './githubWebhook';
 import { conditionalGet, conditionalList, type Conditional } from './conditionalRequest';
 import type { GithubClient } from './githubClient';
 import { credentialKey, githubClientFor } from './sharedClients';
@@ -20,6 +22,9 @@ import { loginOf } from './drops';
 import { pullRequestEvents, type PullRequestWatchState } from './pullRequestEvents';
 
 type Json = Record<string, unknown>;
+
+/** Deliveries that can change what this monitor reports about a pull request. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment', 'pull_request_review_thread', 'issue_comment', 'check_run', 'check_suite', 'status', 'push', 'workflow_run', 'workflow_job']);
 
 export interface GithubMonitorParams {
   owner: string;
@@ -40,22 +45,16 @@ interface GithubMonitorState {
   reviewComments?: Conditional<Json[]>;
 }
 
-/** Lines of a failing job's log given to the agent. */
-const LOG_TAIL_LINES = 60;
-const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 
 export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorState> = {
   async probe(agent: AgentRecord, entry: MonitorEntry, env: MonitorEnv): Promise<MonitorProbe<GithubMonitorParams>> {
     const where = `monitors.${entry.name}`;
-    const repository = repositoryOf(agent, entry) ?? (await originRepository(agent.cwd));
-    if (!repository) return { applies: false, reason: `no GitHub repository: give the entry repository: owner/name, or work in a clone of one` };
-    const branch = agent.assignment.branch ?? (await currentBranch(agent.cwd));
-    if (!branch) return { applies: false, reason: `${agent.cwd} is on no branch` };
-    const [, owner, repo] = REPOSITORY.exec(repository)!;
+    const at = await agentBranch(agent, entry.config, where);
+    if ('missing' in at) return { applies: false, reason: at.missing };
+    const { owner, repo, branch } = at;
     const client = githubClientFor(entry.config, where, env.log);
-    const pulls = await client.octokit.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branch}`, state: 'open', per_page: 10, request: { signal: env.signal } });
-    const pull = (pulls.data as Json[])[0];
-    if (!pull) return { applies: false, reason: `no open pull request for ${repository}@${branch} yet` };
+    const pull = await pullRequestOf(client, at, 'open', env.signal);
+    if (!pull) return { applies: false, reason: `no open pull request for ${owner}/${repo}@${branch} yet` };
     const number = Number(pull.number);
     return {
       applies: true,
@@ -68,6 +67,17 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
         },
       ],
     };
+  },
+
+  wakesPoll(params, hint) {
+    const github = githubHintFor(hint, params.owner, params.repo);
+    if (!github || !PULL_REQUEST_EVENTS.has(github.event)) return false;
+    // A check or push that names no pull request (a fork's, say) may still be this one's: a 304 costs nothing.
+    return !github.pullRequests.length || github.pullRequests.includes(params.number);
+  },
+
+  wakesProbe(hint) {
+    return hint.service === 'github' && hint.event === 'pull_request' && ['opened', 'reopened', 'ready_for_review', 'edited'].includes(String(hint.action));
   },
 
   async poll(resource: MonitorResource<GithubMonitorParams>, previous: GithubMonitorState | null, env: MonitorEnv) {
@@ -92,8 +102,9 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: checks.kept, reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
     // The log of a failing run is read once it is known to have failed (and not again while unchanged).
     if (!checks.notModified) {
-      for (const run of checks.kept.filter((run) => run.status === 'completed' && ['failure', 'timed_out'].includes(String(run.conclusion)))) {
-        const tail = await logTail(client, owner, repo, Number(run.id), signal);
+      const verdict = checksVerdict(checks.kept);
+      for (const run of verdict.state === 'failed' ? verdict.failed : []) {
+        const tail = await jobLogTail(client, owner, repo, run.id, signal);
         if (tail) look.logTails[Number(run.id)] = tail;
       }
     }
@@ -104,36 +115,6 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     };
   },
 };
-
-function repositoryOf(agent: AgentRecord, entry: MonitorEntry): string | undefined {
-  const configured = typeof entry.config.repository === 'string' ? entry.config.repository : undefined;
-  if (configured) {
-    if (!REPOSITORY.test(configured)) throw new UserError(`monitors.${entry.name}.repository: expected owner/name, got "${configured}"`);
-    return configured;
-  }
-  const assigned = agent.assignment.repository;
-  return assigned && REPOSITORY.test(assigned) ? assigned : undefined;
-}
-
-/** owner/name from the clone's `origin` remote, when it is on a GitHub host. */
-function originRepository(cwd: string): Promise<string | undefined> {
-  return gitOutput(cwd, ['remote', 'get-url', 'origin']).then((url) => {
-    const match = url && /[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
-    return match ? `${match[1]}/${match[2]}` : undefined;
-  });
-}
-
-function currentBranch(cwd: string): Promise<string | undefined> {
-  return gitOutput(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
-}
-
-/** git's answer, trimmed, or undefined when git fails or prints nothing (no remote, a detached HEAD). */
-function gitOutput(cwd: string, args: string[]): Promise<string | undefined> {
-  return git(args, { cwd, timeoutMs: 10_000 }).then(
-    (out) => out.trim() || undefined,
-    () => undefined,
-  );
-}
 
 /** The keys that reach GitHub; the rest of the entry (type, poll_interval, …) is the manager's. */
 function githubKeys(config: Record<string, unknown>): Record<string, unknown> {
@@ -161,15 +142,4 @@ function policyFor(entry: Record<string, unknown>, client: GithubClient, owner: 
     policies.set(key, policy);
   }
   return policy;
-}
-
-async function logTail(client: GithubClient, owner: string, repo: string, jobId: number, signal: AbortSignal): Promise<string | undefined> {
-  try {
-    const response = await client.octokit.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', { owner, repo, job_id: jobId, request: { signal } });
-    const text = typeof response.data === 'string' ? response.data : Buffer.isBuffer(response.data) ? response.data.toString('utf8') : String(response.data ?? '');
-    return text.split(/\r?\n/).filter((line) => line.length > 0).slice(-LOG_TAIL_LINES).join('\n');
-  } catch {
-    // Not an Actions job, or its log expired: the check's own summary has to do.
-    return undefined;
-  }
 }

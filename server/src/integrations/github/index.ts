@@ -1,13 +1,17 @@
 /**
  * GitHub: the monitor of an agent's pull request (checks, reviews, comments,
- * conflicts), the spawner of labelled issues, and the goal of a closed issue,
- * on one client (githubClient.ts), drops and templates. Registered in
- * ../index.ts, one entry per section.
+ * conflicts), the spawners of labelled issues and of failing checks, and the
+ * goals of a merged pull request (or green checks) and of a closed issue, on
+ * one client (githubClient.ts), drops and templates. Registered in
+ * ../index.ts as `GITHUB`.
  */
 import type { Integration } from '../integration';
+import { checkFailedSpawnerKind } from './checkFailedSpawnerKind';
 import { githubMonitorKind } from './githubMonitorKind';
+import { githubWebhook } from './githubWebhook';
 import { issueGoalKind } from './issueGoalKind';
 import { issueSpawnerKind } from './issueSpawnerKind';
+import { pullRequestGoalKind } from './pullRequestGoalKind';
 
 /** Keys every GitHub entry takes to reach GitHub. */
 export const GITHUB_CONNECTION_KEYS = {
@@ -31,6 +35,7 @@ export const githubMonitor: Integration = {
     },
   },
   monitor: githubMonitorKind,
+  webhook: githubWebhook,
   setupSnippet: `pull_request:
   type: github
   # token: <%= env("GITHUB_TOKEN") %>   # default: $GITHUB_TOKEN
@@ -82,3 +87,52 @@ export const githubIssueGoal: Integration = {
   # token: <%= env("GITHUB_TOKEN") %>   # default: $GITHUB_TOKEN
 `,
 };
+
+export const githubCheckFailedSpawner: Integration = {
+  type: 'github_check_failed',
+  section: 'spawners',
+  summary: 'Starts a fixer agent from a watched branch when the checks on its head commit have finished and some failed (one per failing commit), with the failing checks and the end of their logs in its kickoff.',
+  configSchema: {
+    type: 'object',
+    properties: {
+      ...GITHUB_CONNECTION_KEYS,
+      repos: { description: 'The repositories whose branches are watched, owner/name each.', type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' } },
+      branches: { description: "The branches watched (default: each repository's default branch).", type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
+      checks: { description: 'Only these checks, by name, start a fixer (default: any check).', type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
+    },
+    required: ['repos'],
+  },
+  spawner: checkFailedSpawnerKind,
+  setupSnippet: `red_main:
+  type: github_check_failed
+  repos: [owner/name]
+  branches: [main]                     # default: the default branch
+  # checks: [test]                      # only these checks start a fixer
+  # token: <%= env("GITHUB_TOKEN") %>   # default: $GITHUB_TOKEN
+  max_agents: 1
+`,
+};
+
+export const githubGoal: Integration = {
+  type: 'github',
+  section: 'goals',
+  summary: "Met when the pull request from the agent's branch is merged (or, with when: checks_green, once every check on its head passed); failed when it is closed without merging.",
+  configSchema: {
+    type: 'object',
+    properties: {
+      ...GITHUB_CONNECTION_KEYS,
+      when: { description: 'merged (default), or checks_green: every check on the head commit passed.', enum: ['merged', 'checks_green'] },
+      repository: { description: "owner/name (default: the agent's repository, or its clone's origin on GitHub).", type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
+      poll_interval: { description: 'Seconds between looks at the pull request (default 60).', $ref: '#/$defs/seconds' },
+    },
+  },
+  goal: pullRequestGoalKind,
+  setupSnippet: `merged:
+  type: github
+  # when: checks_green                 # default: merged
+  # token: <%= env("GITHUB_TOKEN") %>   # default: $GITHUB_TOKEN
+`,
+};
+
+/** Everything GitHub brings, for the one registry. */
+export const GITHUB: readonly Integration[] = [githubMonitor, githubIssueSpawner, githubCheckFailedSpawner, githubGoal, githubIssueGoal];

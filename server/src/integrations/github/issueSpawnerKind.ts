@@ -10,6 +10,7 @@ import { UserError } from '../../common/userError';
 import type { SpawnerEntry, SpawnerKind, SpawnWork } from '../../spawn/spawnerKind';
 import { ConditionalCache } from './conditionalCache';
 import { conditionalList } from './conditionalRequest';
+import { githubHintFor } from './githubWebhook';
 import { githubClientFor } from './sharedClients';
 import { issueWork, matchingIssues, type IssueFilter } from './spawnWork';
 
@@ -42,6 +43,13 @@ export const issueSpawnerKind: SpawnerKind<IssueSpawnerParams> = {
     const assignee = typeof entry.config.assignee === 'string' ? entry.config.assignee : undefined;
     if (!labels.length && !assignee) throw new UserError(`${where}: give labels or an assignee, or every open issue would start an agent`);
     return { where, repos, filter: { labels, assignee }, config: entry.config };
+  },
+
+  wakesOn(params, hint) {
+    return params.repos.some(({ owner, repo }) => {
+      const github = githubHintFor(hint, owner, repo);
+      return Boolean(github && (github.event === 'issues' || (github.event === 'issue_comment' && !github.pullRequests.length)));
+    });
   },
 
   async poll(params, env): Promise<SpawnWork[]> {

@@ -16,6 +16,7 @@
  */
 import type { MonitorEvent } from '../../monitors/monitorKind';
 import { checkRunDrop, commentDrop, pullRequestDrop, repositoryDrop, reviewDrop, type CheckRunDrop } from './drops';
+import { checksVerdict } from './checkVerdict';
 
 type Json = Record<string, unknown>;
 
@@ -44,10 +45,6 @@ export interface PullRequestWatchState {
   ignored: number;
 }
 
-/** Conclusions that mean the check did not pass. */
-const FAILING = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'startup_failure', 'stale']);
-/** Conclusions that count as passing (GitHub's own merge box treats neutral and skipped as fine). */
-const PASSING = new Set(['success', 'neutral', 'skipped']);
 /** A failing look outranks a comment in the agent's queue. */
 const CI_PRIORITY = 10;
 
@@ -127,12 +124,11 @@ export function pullRequestEvents(previous: PullRequestWatchState | null, look: 
 
 /** The head commit's CI, once every check run on it has finished: failed (naming the failing ones) or passed. */
 function ciEvent(look: PullRequestLook, base: Record<string, unknown>): Omit<MonitorEvent, 'url'> | undefined {
-  const runs = latestRunPerName(look.checkRuns);
-  if (!runs.length || runs.some((run) => run.status !== 'completed')) return undefined;
+  const verdict = checksVerdict(look.checkRuns);
   const sha = String((look.pull.head as Json | undefined)?.sha ?? '');
-  const failed = runs.filter((run) => run.conclusion !== null && FAILING.has(run.conclusion));
-  if (failed.length) {
-    const drops: CheckRunDrop[] = failed.map((run) => checkRunDrop(run as unknown as Json, look.logTails?.[run.id] ?? null));
+  if (verdict.state === 'failed') {
+    const { failed } = verdict;
+    const drops: CheckRunDrop[] = failed.map((run) => checkRunDrop(run, look.logTails?.[run.id] ?? null));
     return {
       id: `ci_failure:${sha}:${failed.map((run) => run.id).sort((a, b) => a - b).join(',')}`,
       template: 'ci_failure',
@@ -141,29 +137,10 @@ function ciEvent(look: PullRequestLook, base: Record<string, unknown>): Omit<Mon
       priority: CI_PRIORITY,
     };
   }
-  if (runs.every((run) => run.conclusion !== null && PASSING.has(run.conclusion))) {
-    return { id: `ci_success:${sha}`, template: 'ci_success', variables: { ...base, checks: runs.map((run) => checkRunDrop(run as unknown as Json)) }, summary: 'CI passed' };
+  if (verdict.state === 'passed') {
+    return { id: `ci_success:${sha}`, template: 'ci_success', variables: { ...base, checks: verdict.runs.map((run) => checkRunDrop(run)) }, summary: 'CI passed' };
   }
   return undefined;
-}
-
-interface RunFacts {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  started_at: string;
-}
-
-/** A re-run adds a run with the same name: only the newest of each name counts. */
-function latestRunPerName(runs: Json[]): Array<RunFacts & Json> {
-  const byName = new Map<string, RunFacts & Json>();
-  for (const raw of runs) {
-    const run = { ...raw, id: Number(raw.id), name: String(raw.name ?? ''), status: String(raw.status ?? ''), conclusion: typeof raw.conclusion === 'string' ? raw.conclusion : null, started_at: String(raw.started_at ?? '') };
-    const known = byName.get(run.name);
-    if (!known || run.started_at > known.started_at || (run.started_at === known.started_at && run.id > known.id)) byName.set(run.name, run);
-  }
-  return [...byName.values()];
 }
 
 function markSeen(state: PullRequestWatchState, key: string): void {

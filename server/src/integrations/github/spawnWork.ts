@@ -58,19 +58,19 @@ export function issueWork(repository: Json, issue: Json, comments: Json[]): Spaw
 }
 
 /**
- * A failing check on a watched branch as work: one per branch head, whichever
- * of its checks failed first (a fixer looks at all of them), starting from
- * that branch.
+ * A failing check on a watched branch as work: one per branch head, starting
+ * from that branch. `check` is the first that failed; `failing` has them all,
+ * each with its log's tail when `logTails` (by check run id) has one.
  */
-export function checkFailedWork(repository: Json, branch: string, sha: string, failing: Json[], logTail: string | null): SpawnWork | undefined {
+export function checkFailedWork(repository: Json, branch: string, sha: string, failing: Json[], logTails: Record<number, string> = {}): SpawnWork | undefined {
   if (!failing.length || !sha) return undefined;
   const repo = repositoryDrop(repository);
-  const first = [...failing].sort((a, b) => Number(a.id) - Number(b.id))[0];
-  const check = checkRunDrop(first, logTail);
+  const drops = [...failing].sort((a, b) => Number(a.id) - Number(b.id)).map((run) => checkRunDrop(run, logTails[Number(run.id)] ?? null));
+  const check = drops[0];
   return {
     key: `github-check-failed-${repo.full_name}-${branch}-${sha.slice(0, 12)}`,
     summary: `${repo.full_name}@${branch}: ${failing.length === 1 ? `"${check.name}" failed` : `${failing.length} checks failed`}`,
-    vars: { repository: repo, branch, sha, check, failing: failing.map((run) => checkRunDrop(run)) },
+    vars: { repository: repo, branch, sha, check, failing: drops },
     repository: { github: repo.full_name },
     baseRef: branch,
   };

@@ -1,0 +1,108 @@
+/**
+ * The `github_check_failed` spawner: when the checks on the head of a watched
+ * branch have all finished and some failed, a fixer agent starts from that
+ * branch, with the failing checks and the end of their logs in its kickoff.
+ * One fixer per failing head commit (spawnWork.ts names the key), so the
+ * same failure never starts a second one; a new failing commit is new work.
+ *
+ * Each poll reads the branch's check runs with a conditional request, so a
+ * branch whose checks did not change costs a 304; the logs of a failing
+ * commit are read once.
+ */
+import { UserError } from '../../common/userError';
+import type { SpawnerEntry, SpawnerKind, SpawnWork } from '../../spawn/spawnerKind';
+import { REPOSITORY_NAME } from './agentPullRequest';
+import { checksVerdict } from './checkVerdict';
+import { ConditionalCache } from './conditionalCache';
+import { conditionalGet } from './conditionalRequest';
+import { githubHintFor } from './githubWebhook';
+import { jobLogTail } from './jobLog';
+import { githubClientFor } from './sharedClients';
+import { checkFailedWork } from './spawnWork';
+
+type Json = Record<string, unknown>;
+
+export interface CheckFailedSpawnerParams {
+  where: string;
+  repos: Array<{ owner: string; repo: string }>;
+  /** Watched branches; empty: each repository's default branch. */
+  branches: string[];
+  /** Only these checks (by name) count; empty: all of them. */
+  checks: string[];
+  config: Record<string, unknown>;
+}
+
+/** Deliveries that can change a branch's checks. */
+const CHECK_EVENTS = new Set(['check_run', 'check_suite', 'status', 'workflow_run', 'workflow_job', 'push']);
+
+/** Validators and log tails per entry, kept between polls. */
+const caches = new Map<string, ConditionalCache>();
+
+export const checkFailedSpawnerKind: SpawnerKind<CheckFailedSpawnerParams> = {
+  kickoffTemplate: 'github/check_failed',
+
+  params(entry: SpawnerEntry): CheckFailedSpawnerParams {
+    const where = `spawners.${entry.name}`;
+    const listed = Array.isArray(entry.config.repos) ? entry.config.repos : [];
+    if (!listed.length) throw new UserError(`${where}.repos: name at least one repository (owner/name)`);
+    const repos = listed.map((value) => {
+      const match = typeof value === 'string' ? REPOSITORY_NAME.exec(value) : null;
+      if (!match) throw new UserError(`${where}.repos: expected owner/name, got ${JSON.stringify(value)}`);
+      return { owner: match[1], repo: match[2] };
+    });
+    return { where, repos, branches: strings(entry.config.branches), checks: strings(entry.config.checks), config: entry.config };
+  },
+
+  wakesOn(params, hint) {
+    return params.repos.some(({ owner, repo }) => {
+      const github = githubHintFor(hint, owner, repo);
+      if (!github || !CHECK_EVENTS.has(github.event)) return false;
+      return !params.branches.length || !github.branches.length || github.branches.some((branch) => params.branches.includes(branch));
+    });
+  },
+
+  async poll(params, env): Promise<SpawnWork[]> {
+    const client = githubClientFor(params.config, params.where, env.log);
+    let cache = caches.get(params.where);
+    if (!cache) caches.set(params.where, (cache = new ConditionalCache()));
+    const signal = env.signal;
+    const work: SpawnWork[] = [];
+    for (const { owner, repo } of params.repos) {
+      const repositoryKey = `${owner}/${repo}`;
+      const repository = await conditionalGet<Json, Json>(client.octokit, 'GET /repos/{owner}/{repo}', { owner, repo }, cache.get(repositoryKey), (data) => ({ full_name: data.full_name, name: data.name, owner: data.owner, default_branch: data.default_branch, html_url: data.html_url, private: data.private }), { signal });
+      cache.set(repositoryKey, repository.next);
+      const branches = params.branches.length ? params.branches : [String(repository.kept.default_branch ?? 'main')];
+      for (const branch of branches) {
+        const checksKey = `${owner}/${repo}@${branch}:checks`;
+        const runs = await conditionalGet<{ check_runs: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo, ref: branch, filter: 'latest', per_page: 100 }, cache.get(checksKey), (data) => data.check_runs, { signal });
+        cache.set(checksKey, runs.next);
+        const counted = params.checks.length ? runs.kept.filter((run) => params.checks.includes(String(run.name))) : runs.kept;
+        const verdict = checksVerdict(counted);
+        if (verdict.state !== 'failed') continue;
+        const sha = String(verdict.failed[0].head_sha ?? '');
+        const tails = await logTails(cache, client, owner, repo, sha, verdict.failed, signal);
+        const found = checkFailedWork(repository.kept, branch, sha, verdict.failed, tails);
+        if (found) work.push(found);
+      }
+    }
+    return work;
+  },
+};
+
+/** The failing jobs' log tails of one commit, read once and remembered with the commit. */
+async function logTails(cache: ConditionalCache, client: ReturnType<typeof githubClientFor>, owner: string, repo: string, sha: string, failed: Array<{ id: number }>, signal: AbortSignal): Promise<Record<number, string>> {
+  const key = `${owner}/${repo}@${sha}:logs`;
+  const known = cache.get<Record<number, string>>(key);
+  if (known) return known.kept;
+  const tails: Record<number, string> = {};
+  for (const run of failed) {
+    const tail = await jobLogTail(client, owner, repo, run.id, signal);
+    if (tail) tails[run.id] = tail;
+  }
+  cache.set(key, { kept: tails });
+  return tails;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.length > 0) : [];
+}

@@ -1,0 +1,108 @@
+/**
+ * The `github` goal: met when the agent's pull request is merged (`when:
+ * merged`, the default) or when every check on its head has passed (`when:
+ * checks_green`; merged counts too). Closed without merging fails it. The
+ * pull request is the newest one from the agent's branch (agentPullRequest.ts),
+ * looked for until the agent opens it; then it and its head's checks are
+ * read with conditional requests every `poll_interval`, so waiting for a
+ * review costs 304s.
+ */
+import type { GoalKind, GoalWatchContext } from '../../goals/goalKind';
+import type { GoalState } from '../../protocol';
+import { agentBranch } from './agentPullRequest';
+import { checksVerdict } from './checkVerdict';
+import { conditionalGet, type Conditional } from './conditionalRequest';
+import { githubClientFor } from './sharedClients';
+
+type Json = Record<string, unknown>;
+
+export type PullRequestGoalWhen = 'merged' | 'checks_green';
+
+export interface PullRequestFacts {
+  /** owner/name */
+  repository: string;
+  number: number;
+  state: string;
+  merged: boolean;
+  headSha: string;
+}
+
+const DEFAULT_POLL_S = 60;
+
+/** The goal's decision from what GitHub says now; undefined: still pending. */
+export function pullRequestOutcome(pull: PullRequestFacts, checkRuns: Json[] | null, when: PullRequestGoalWhen): { state: Exclude<GoalState, 'pending'>; summary: string } | undefined {
+  const name = `${pull.repository}#${pull.number}`;
+  if (pull.merged) return { state: 'met', summary: `${name} was merged` };
+  if (pull.state === 'closed') return { state: 'failed', summary: `${name} was closed without merging` };
+  if (when === 'checks_green' && checkRuns && checksVerdict(checkRuns).state === 'passed') {
+    return { state: 'met', summary: `every check passed on ${name} (${pull.headSha.slice(0, 7)})` };
+  }
+  return undefined;
+}
+
+export const pullRequestGoalKind: GoalKind = {
+  watch(context: GoalWatchContext) {
+    const when: PullRequestGoalWhen = context.entry.when === 'checks_green' ? 'checks_green' : 'merged';
+    const where = `goals.${context.name}`;
+    const intervalMs = Number(context.entry.poll_interval ?? DEFAULT_POLL_S) * 1000;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let found: Conditional<Json | null> | undefined;
+    let pull: Conditional<Json> | undefined;
+    let checks: Conditional<Json[]> | undefined;
+    let checksSha = '';
+    let lastProblem = '';
+
+    const look = async () => {
+      const client = githubClientFor(context.entry, where, context.log);
+      const at = await agentBranch(context.agent, context.entry, where);
+      if ('missing' in at) return note(at.missing);
+      const signal = abort.signal;
+      if (!pull) {
+        const newest = await conditionalGet<Json[], Json | null>(client.octokit, 'GET /repos/{owner}/{repo}/pulls', { owner: at.owner, repo: at.repo, head: `${at.owner}:${at.branch}`, state: 'all', sort: 'created', direction: 'desc', per_page: 1 }, found, (data) => data[0] ?? null, { signal });
+        found = newest.next;
+        if (!newest.kept) return note(`no pull request from ${at.owner}/${at.repo}@${at.branch} yet`);
+      }
+      const number = Number((pull?.kept ?? found!.kept!).number);
+      const read = await conditionalGet<Json, Json>(client.octokit, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: at.owner, repo: at.repo, pull_number: number }, pull, (data) => ({ number: data.number, state: data.state, merged: data.merged === true || Boolean(data.merged_at), head: { sha: (data.head as Json | undefined)?.sha } }), { signal });
+      pull = read.next;
+      const facts: PullRequestFacts = { repository: `${at.owner}/${at.repo}`, number, state: String(read.kept.state), merged: read.kept.merged === true, headSha: String((read.kept.head as Json).sha ?? '') };
+      let runs: Json[] | null = null;
+      if (when === 'checks_green' && !facts.merged && facts.state === 'open' && facts.headSha) {
+        const before = checksSha === facts.headSha ? checks : undefined;
+        const got = await conditionalGet<{ check_runs: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner: at.owner, repo: at.repo, ref: facts.headSha, per_page: 100 }, before, (data) => data.check_runs, { signal });
+        checks = got.next;
+        checksSha = facts.headSha;
+        runs = got.kept;
+      }
+      const outcome = pullRequestOutcome(facts, runs, when);
+      if (outcome) context.decide(outcome.state, outcome.summary, 'github');
+    };
+
+    /** Says once why there is nothing to decide yet (not every poll). */
+    const note = (problem: string) => {
+      if (problem !== lastProblem) context.log.info('goals', `goal ${context.name} of ${context.agent.id}: ${problem}`);
+      lastProblem = problem;
+    };
+
+    const tick = () => {
+      timer = setTimeout(() => {
+        look().then(
+          () => !abort.signal.aborted && tick(),
+          (error: unknown) => {
+            if (abort.signal.aborted) return;
+            context.log.warn('goals', `goal ${context.name} of ${context.agent.id}: could not read the pull request: ${(error as Error).message}`);
+            tick();
+          },
+        );
+      }, intervalMs);
+    };
+    tick();
+    return {
+      stop() {
+        abort.abort();
+        clearTimeout(timer);
+      },
+    };
+  },
+};

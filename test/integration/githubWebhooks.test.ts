@@ -1,0 +1,127 @@
+/**
+ * Webhook intake against GitHub-shaped deliveries: with every poll an hour
+ * apart, a signed `issues` delivery starts the labelled issue's agent at once,
+ * and `pull_request` and `check_run` deliveries bring its pull request's
+ * failing CI to it at once; the same delivery twice is taken once; unsigned,
+ * forged, malformed and misaddressed deliveries are refused with clear
+ * statuses and change nothing, and the host carries on.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Sandbox } from '../helpers/sandbox';
+import { SpawnWatch } from '../helpers/spawnWatch';
+import { fixGitEnvironment, git } from '../helpers/gitFixture';
+import { whenDirChanges } from '../helpers/waitFor';
+import type { AgentRecord, Spawn } from '../../server/src/protocol';
+import { FakeGithubServer, WebhookSender } from '../fakes/github';
+
+fixGitEnvironment();
+
+const SECRET = 'hook-secret-42';
+
+describe('github webhooks', () => {
+  const sandbox = new Sandbox('skgw');
+  const project = path.join(sandbox.work, 'app');
+  let github: FakeGithubServer;
+  let spawns: SpawnWatch;
+  let receiver: string;
+  let hooks: WebhookSender;
+  const key = 'github-issue-acme/app-1';
+  const issuePolls = async () => (JSON.parse(await sandbox.runOk(['spawners', '--json'])) as Spawn.SpawnerStatus[]).find((s) => s.name === 'issues')!.polls;
+
+  before(async () => {
+    github = await FakeGithubServer.start();
+    github.state.addUser({ login: 'superkick-bot', token: 'bot-token' });
+    github.state.addUser({ login: 'bo', token: 'bo-token' });
+    github.state.addRepository({ owner: 'acme', name: 'app', collaborators: { 'superkick-bot': 'write', bo: 'write' } });
+    fs.mkdirSync(project);
+    git(project, 'init', '--quiet');
+    fs.writeFileSync(path.join(project, 'README.md'), '# app\n');
+    fs.writeFileSync(path.join(project, '.gitignore'), 'superkick.yml\n');
+    git(project, 'add', '.');
+    git(project, 'commit', '--quiet', '-m', 'start');
+    const connection = `    token: bot-token\n    base_url: ${github.url}\n    poll_interval: 3600\n`;
+    fs.mkdirSync(sandbox.dir, { recursive: true });
+    fs.writeFileSync(path.join(sandbox.dir, 'config.yml'), `server:\n  webhooks:\n    listen: 127.0.0.1:0\n    secrets:\n      github: ${SECRET}\n`);
+    fs.writeFileSync(
+      path.join(project, 'superkick.yml'),
+      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\nmonitors:\n  pr:\n    type: github\n    repository: acme/app\n${connection}spawners:\n  issues:\n    type: github_issue\n    repos: [acme/app]\n    repository: app\n${connection}`,
+    );
+    await sandbox.runOk(['trust', project], { cwd: project });
+    spawns = await SpawnWatch.open(sandbox.dir);
+    const addressFile = path.join(sandbox.dir, 'run', 'webhooks.json');
+    receiver = await whenDirChanges(path.dirname(addressFile), () => (fs.existsSync(addressFile) ? (JSON.parse(fs.readFileSync(addressFile, 'utf8')) as { services: Record<string, string> }).services.github : undefined), 'the receiver listening');
+    hooks = new WebhookSender(github, () => receiver, SECRET);
+    // The spawner's first poll (at start) has happened: the next one is an hour away.
+    await github.log.waitFor((entry) => entry.path.startsWith('/repos/acme/app/issues?'), 'the first poll of the issues');
+  });
+  after(async () => {
+    spawns?.close();
+    await sandbox.cleanup();
+    await github?.stop();
+  });
+
+  it('refuses unsigned, forged, malformed and misaddressed deliveries, and takes a ping', async () => {
+    const ping = hooks.ping('acme/app');
+    assert.equal((await hooks.deliver('ping', ping)).status, 202);
+    const unsigned = await hooks.deliver('issues', ping, { signWith: null });
+    assert.equal(unsigned.status, 401);
+    assert.equal((await hooks.deliver('issues', ping, { signWith: 'guessed' })).status, 401);
+    const malformed = await hooks.deliver('issues', ping, { rawBody: '{"action": "opened", ' });
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.body, /unreadable payload/);
+    assert.equal((await fetch(receiver.replace(/github$/, 'slack'), { method: 'POST', body: '{}' })).status, 404);
+    assert.equal((await fetch(receiver)).status, 405);
+    assert.equal((await hooks.deliver('ping', ping)).status, 202, 'still taking deliveries');
+    assert.equal(github.log.entries.filter((entry) => entry.path.startsWith('/repos/acme/app/issues?')).length, 1, 'none of them made the spawner look');
+  });
+
+  it('starts the agent of an issue labelled between polls as soon as its delivery arrives', async () => {
+    github.state.openIssue('acme/app', { title: 'Crash on save', body: 'It crashes.', author: 'bo', labels: ['superkick'] });
+    const delivery = await hooks.deliver('issues', hooks.issues('acme/app', 1, 'labeled', 'bo'));
+    assert.equal(delivery.status, 202);
+    assert.match(delivery.body, /"accepted"/);
+    await spawns.until(key, (d) => d.state === 'running', 'running');
+    assert.equal(await issuePolls(), 2, 'the start-up poll, and the one the delivery woke (the next scheduled one is an hour away)');
+
+    // GitHub retries, or someone presses Redeliver: same GUID, taken once.
+    const again = await hooks.deliver('issues', hooks.issues('acme/app', 1, 'labeled', 'bo'), { id: delivery.id });
+    assert.equal(again.status, 200);
+    assert.match(again.body, /"duplicate"/);
+    // A new delivery about the same issue wakes a poll that finds the same work: still one agent.
+    const requests = github.log.entries.length;
+    assert.equal((await hooks.deliver('issues', hooks.issues('acme/app', 1, 'edited', 'bo'))).status, 202);
+    await github.log.waitFor((entry) => entry.path.startsWith('/repos/acme/app/issues?'), 'the poll the edit woke', requests);
+    assert.equal((await agentsOf()).length, 1);
+    const dispatches = JSON.parse(await sandbox.runOk(['dispatches', '--json'])) as Array<{ key: string }>;
+    assert.equal(dispatches.filter((d) => d.key === key).length, 1);
+  });
+
+  it("brings the agent's pull request and its failing CI to it as soon as the deliveries arrive", async () => {
+    const [agent] = await agentsOf();
+    const pull = github.state.openPullRequest('acme/app', { title: 'Fix the crash', author: 'superkick-bot', head: { ref: agent.assignment.branch! } });
+    const head = pull.pull.head.sha;
+    const run = github.state.createCheckRun('acme/app', { headSha: head, name: 'test', status: 'in_progress' });
+    assert.equal((await hooks.deliver('pull_request', hooks.pullRequest('acme/app', pull.number, 'opened', 'superkick-bot'))).status, 202);
+    // The probe finds the pull request, and the first poll takes what is there as the starting point.
+    await github.log.waitFor((entry) => entry.path.startsWith(`/repos/acme/app/commits/${head}/check-runs`), 'the first poll of the new pull request');
+    github.state.finishCheckRun('acme/app', run.id, 'failure', { output: { title: '1 test failed' }, log: 'FAIL save.test.ts\nTypeError: cannot read properties of undefined\n' });
+    assert.equal((await hooks.deliver('check_run', hooks.checkRun('acme/app', run.id, 'completed'))).status, 202);
+    await whenDirChanges(path.join(sandbox.dir, 'logs', 'agents'), () => (readLog(sandbox, agent.id).includes('TypeError: cannot read properties') ? true : undefined), 'the CI failure typed in');
+    assert.match(readLog(sandbox, agent.id), new RegExp(`CI failed on your pull request #${pull.number}`));
+  });
+
+  async function agentsOf(): Promise<AgentRecord[]> {
+    return (JSON.parse(await sandbox.runOk(['list', '--json'])) as AgentRecord[]).filter((a) => a.assignment.dispatchKey === key);
+  }
+});
+
+function readLog(sandbox: Sandbox, id: string): string {
+  try {
+    return fs.readFileSync(path.join(sandbox.dir, 'logs', 'agents', `${id}.log`), 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,81 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { webhookSettings } from '../../server/src/webhooks/webhookSettings';
+import { DeliveryLog } from '../../server/src/webhooks/deliveryLog';
+import { githubWebhook, githubHintFor } from '../../server/src/integrations/github/githubWebhook';
+import { webhookSignature } from '../../server/src/integrations/github/webhookSignature';
+import type { Logger } from '../../server/src/common/logger';
+
+const log: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+
+describe('server.webhooks settings', () => {
+  it('is off unless configured, and reads a port or host:port', () => {
+    assert.equal(webhookSettings(undefined), undefined);
+    assert.equal(webhookSettings({ log_level: 'info' }), undefined);
+    assert.deepEqual(webhookSettings({ webhooks: { listen: 8787, secrets: { github: 's' } } }), { host: '127.0.0.1', port: 8787, secrets: { github: 's' } });
+    assert.deepEqual(webhookSettings({ webhooks: { listen: '0.0.0.0:9000', secrets: { github: 's' } } })?.host, '0.0.0.0');
+    assert.deepEqual(webhookSettings({ webhooks: { listen: '[::1]:9000', secrets: { github: 's' } } })?.host, '::1');
+  });
+
+  it('refuses an address it cannot use and a receiver without secrets', () => {
+    assert.throws(() => webhookSettings({ webhooks: { listen: 'localhost', secrets: { github: 's' } } }), /server\.webhooks\.listen: expected a port or host:port/);
+    assert.throws(() => webhookSettings({ webhooks: { listen: 70000, secrets: { github: 's' } } }), /out of range/);
+    assert.throws(() => webhookSettings({ webhooks: { listen: 8787, secrets: {} } }), /only taken signed/);
+  });
+});
+
+describe('the delivery log', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skdl-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('takes an id once per service, also after a restart', () => {
+    const file = path.join(dir, 'state', 'deliveries.json');
+    const first = new DeliveryLog(file, log);
+    assert.equal(first.take('github', 'a'), true);
+    assert.equal(first.take('github', 'a'), false);
+    assert.equal(first.take('slack', 'a'), true, 'ids are per service');
+    const restarted = new DeliveryLog(file, log);
+    assert.equal(restarted.take('github', 'a'), false);
+    assert.equal(restarted.take('github', 'b'), true);
+  });
+
+  it('starts empty from a corrupt file, keeping it aside', () => {
+    const file = path.join(dir, 'corrupt.json');
+    fs.writeFileSync(file, '{"ids": [');
+    assert.equal(new DeliveryLog(file, log).take('github', 'a'), true);
+    assert.ok(fs.readdirSync(dir).some((name) => name.startsWith('corrupt.json.corrupt-')));
+  });
+});
+
+describe('GitHub deliveries', () => {
+  const headers = (event: string) => ({ 'x-github-event': event, 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+  const repository = { full_name: 'Acme/App' };
+
+  it('checks the signature over the exact bytes', () => {
+    const body = Buffer.from('{"zen":"hi"}');
+    assert.equal(githubWebhook.verify({ 'x-hub-signature-256': webhookSignature('s3', body) }, body, 's3'), true);
+    assert.equal(githubWebhook.verify({ 'x-hub-signature-256': webhookSignature('s3', body) }, Buffer.from('{"zen":"hi" }'), 's3'), false);
+    assert.equal(githubWebhook.verify({}, body, 's3'), false);
+    assert.equal(githubWebhook.deliveryId(headers('ping')), '72d3162e-cc78-11e3-81ab-4c9367dc0958');
+  });
+
+  it('names what a delivery touched', () => {
+    const [comment] = githubWebhook.hints(headers('issue_comment'), { action: 'created', issue: { number: 7, pull_request: { url: 'x' } }, repository });
+    assert.deepEqual([comment.issues, comment.pullRequests], [[7], [7]]);
+    const [check] = githubWebhook.hints(headers('check_run'), { action: 'completed', check_run: { head_sha: 'abc', check_suite: { head_branch: 'fix', head_sha: 'abc' }, pull_requests: [{ number: 3 }] }, repository });
+    assert.deepEqual([check.shas, check.branches, check.pullRequests], [['abc'], ['fix'], [3]]);
+    const [push] = githubWebhook.hints(headers('push'), { ref: 'refs/heads/main', after: 'def', repository });
+    assert.deepEqual([push.branches, push.shas], [['main'], ['def']]);
+    assert.deepEqual(githubWebhook.hints(headers('ping'), { zen: 'hi', repository }), []);
+    assert.ok(githubHintFor(push, 'acme', 'app'), 'repository names compare ignoring case');
+    assert.equal(githubHintFor(push, 'acme', 'other'), undefined);
+  });
+
+  it('refuses a delivery it cannot read', () => {
+    assert.throws(() => githubWebhook.hints({}, { repository }), /no X-GitHub-Event/);
+    assert.throws(() => githubWebhook.hints(headers('issues'), [1, 2]), /not a JSON object/);
+  });
+});
