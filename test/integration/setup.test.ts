@@ -70,6 +70,7 @@ describe('superkick setup', () => {
       await press(terminal, SPACE, /❯ ?◉ datadog/);
       await press(terminal, DOWN, /❯ ?◯ inbox/);
       await press(terminal, DOWN, /❯ ?◯ github_issue/);
+      await press(terminal, DOWN, /❯ ?◯ github_check_failed/);
       await press(terminal, DOWN, /❯ ?◯ shell/);
       await terminal.waitForText('Runs a command on every poll', 'the summary to follow the cursor');
       await press(terminal, SPACE, /❯ ?◉ shell/);

@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { webhookSettings } from '../../server/src/webhooks/webhookSettings';
 import { DeliveryLog } from '../../server/src/webhooks/deliveryLog';
+import { WebhookReceiver } from '../../server/src/webhooks/webhookReceiver';
+import type { WebhookHint, WebhookIntake } from '../../server/src/webhooks/webhookIntake';
 import { githubWebhook, githubHintFor } from '../../server/src/integrations/github/githubWebhook';
 import { webhookSignature } from '../../server/src/integrations/github/webhookSignature';
 import type { Logger } from '../../server/src/common/logger';
@@ -77,5 +79,60 @@ describe('GitHub deliveries', () => {
   it('refuses a delivery it cannot read', () => {
     assert.throws(() => githubWebhook.hints({}, { repository }), /no X-GitHub-Event/);
     assert.throws(() => githubWebhook.hints(headers('issues'), [1, 2]), /not a JSON object/);
+  });
+});
+
+describe('the webhook receiver', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skwr-'));
+  const addressFile = path.join(dir, 'run', 'webhooks.json');
+  const hinted: WebhookHint[][] = [];
+  const intake: WebhookIntake = {
+    service: 'demo',
+    verify: (headers, body, secret) => headers['x-signature'] === `${secret}:${body.length}`,
+    deliveryId: (headers) => headers['x-delivery'] as string | undefined,
+    hints: (_headers, payload) => [{ service: 'demo', event: String((payload as { event?: unknown }).event) }],
+  };
+  const receiver = new WebhookReceiver({ intakes: [intake], deliveries: new DeliveryLog(path.join(dir, 'deliveries.json'), log), onHints: (hints) => hinted.push(hints), log, addressFile });
+  let url = '';
+  const post = (body: string | Buffer, headers: Record<string, string>) => fetch(url, { method: 'POST', body, headers });
+  const signed = (body: string, id: string) => post(body, { 'x-signature': `s3:${Buffer.byteLength(body)}`, 'x-delivery': id });
+
+  after(async () => {
+    await receiver.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('listens as configured and writes where', async () => {
+    await receiver.apply({ host: '127.0.0.1', port: 0, secrets: { demo: 's3' } });
+    url = (JSON.parse(fs.readFileSync(addressFile, 'utf8')) as { services: Record<string, string> }).services.demo;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/webhooks\/demo$/);
+  });
+
+  it('answers a new delivery 202 and hands on its hints; the same id again 200 and nothing', async () => {
+    const first = await signed('{"event":"opened"}', 'd1');
+    assert.equal(first.status, 202);
+    assert.deepEqual(await first.json(), { status: 'accepted', delivery: 'd1', hints: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(hinted, [[{ service: 'demo', event: 'opened' }]]);
+    assert.equal((await signed('{"event":"opened"}', 'd1')).status, 200);
+    assert.equal(hinted.length, 1);
+  });
+
+  it('refuses what it cannot take, with the status that says why', async () => {
+    assert.equal((await post('{}', { 'x-delivery': 'd2' })).status, 401);
+    assert.equal((await post('{}', { 'x-signature': 's3:2' })).status, 400, 'no delivery id');
+    assert.equal((await signed('{"event":', 'd3')).status, 400);
+    assert.equal((await fetch(url)).status, 405);
+    assert.equal((await fetch(url.replace(/demo$/, 'other'), { method: 'POST', body: '{}' })).status, 404);
+    const huge = await post(Buffer.alloc(26 * 1024 * 1024, 0x20), { 'x-signature': 'x', 'x-delivery': 'd4' }).then((r) => r.status, () => 'connection closed');
+    assert.equal(huge, 413, 'an oversized delivery is refused');
+    assert.equal(hinted.length, 1);
+    assert.equal((await signed('{"event":"closed"}', 'd5')).status, 202, 'and it still takes deliveries');
+  });
+
+  it('stops listening when the settings go, and removes the address', async () => {
+    await receiver.apply(undefined);
+    assert.equal(fs.existsSync(addressFile), false);
+    await assert.rejects(fetch(url, { method: 'POST', body: '{}' }));
   });
 });

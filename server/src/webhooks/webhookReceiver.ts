@@ -107,6 +107,9 @@ export class WebhookReceiver {
     try {
       body = await readBody(request);
     } catch (error) {
+      // What is left of an oversized body is not read: the answer closes the connection.
+      response.setHeader('connection', 'close');
+      response.on('finish', () => request.destroy());
       return answer((error as { status?: number }).status ?? 400, { message: (error as Error).message });
     }
     if (!intake.verify(request.headers, body, secret)) {
@@ -139,8 +142,9 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        request.pause();
+        request.removeAllListeners('data');
         reject(Object.assign(new Error(`a delivery is at most ${MAX_BODY_BYTES} bytes`), { status: 413 }));
-        request.destroy();
         return;
       }
       chunks.push(chunk);
