@@ -65,6 +65,12 @@ interface SideResult {
   seconds: number;
 }
 
+interface SuperkickResult extends SideResult {
+  warnings: string[];
+  /** Agents told anything other than their own pull request's CI result and new comment, once each. */
+  misinformed: string[];
+}
+
 /** mulberry32: a small seeded generator, so every run plays the same hour. */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
@@ -172,7 +178,7 @@ function agentRecord(id: string, pull: WatchedPull, workspace: string): AgentRec
 
 const ROLES = ['author', 'reviewer'];
 
-async function runSuperkick(plans: PullPlan[]): Promise<SideResult & { warnings: string[] }> {
+async function runSuperkick(plans: PullPlan[]): Promise<SuperkickResult> {
   const started = now();
   const { github, pulls } = await openFakeGithub();
   const workspace = tempDir('skgh');
@@ -181,14 +187,14 @@ async function runSuperkick(plans: PullPlan[]): Promise<SideResult & { warnings:
   const agents = pulls.flatMap((pull) => ROLES.slice(0, AGENTS_PER_PULL).map((role) => agentRecord(`${role}-${pull.number}`, pull, workspace)));
   const monitors = { pr: { type: 'github', repository: FULL_NAME, token: TOKEN, base_url: github.url, poll_interval: INTERVAL_S } };
   const clock = new SteppedClock(github.clock.now());
-  let told = 0;
+  const told = new Map<string, string[]>(agents.map((agent) => [agent.id, []]));
   const manager = new MonitorManager({
     registry: { list: () => agents, on: () => undefined },
     configs: { configOf: (): EffectiveConfig => ({ monitors }), allStatuses: () => [], on: () => undefined },
     queue: {
-      enqueue: () => {
-        told += 1;
-        return { message: {} as never, position: told };
+      enqueue: (agentId, message) => {
+        told.get(agentId)?.push(message.dedupeKey ?? '');
+        return { message: {} as never, position: 1 };
       },
       agentChanged: () => {},
     },
@@ -204,12 +210,23 @@ async function runSuperkick(plans: PullPlan[]): Promise<SideResult & { warnings:
     await manager.settled();
     await clock.advance(0, () => manager.settled());
     await playTheHour(github, pulls, plans, () => clock.advance(INTERVAL_S * 1000, () => manager.settled()));
-    return { requests: [...github.log.entries], told, warnings, seconds: (now() - started) / 1000 };
+    const misinformed = agents.filter((agent, i) => !toldRightly(told.get(agent.id)!, pulls[Math.floor(i / AGENTS_PER_PULL)], plans[Math.floor(i / AGENTS_PER_PULL)])).map((agent) => `${agent.id}: ${told.get(agent.id)!.join(', ') || 'nothing'}`);
+    const count = [...told.values()].reduce((sum, keys) => sum + keys.length, 0);
+    return { requests: [...github.log.entries], told: count, misinformed, warnings, seconds: (now() - started) / 1000 };
   } finally {
     manager.stop();
     await manager.settled();
     await github.stop();
   }
+}
+
+/**
+ * An agent's messages (their dedupe keys, `monitor:github:<url>/<repo>#<n>#<event id>`)
+ * are its own pull request's CI result, with the planned conclusion, and the one new comment.
+ */
+function toldRightly(dedupeKeys: string[], pull: WatchedPull, plan: PullPlan): boolean {
+  const events = dedupeKeys.map((key) => new RegExp(`^monitor:github:.*/${FULL_NAME}#${pull.number}#(\\w+):`).exec(key)?.[1] ?? key).sort();
+  return JSON.stringify(events) === JSON.stringify([`ci_${plan.conclusion}`, 'pr_comment'].sort());
 }
 
 async function runNaivePeer(plans: PullPlan[]): Promise<SideResult> {
@@ -251,6 +268,7 @@ export async function runGithub(): Promise<Row[]> {
   const peer = await runNaivePeer(plans);
   log(`  naive peer: ${peer.requests.length} requests in ${peer.seconds.toFixed(1)} s`);
   if (superkick.warnings.length) log(`  the monitor logged ${superkick.warnings.length} warnings, the first: ${superkick.warnings[0]}`);
+  for (const wrong of superkick.misinformed) log(`  told the wrong things: ${wrong}`);
 
   const notModified = (side: SideResult) => side.requests.filter((request) => request.status === 304).length;
   const counted = (side: SideResult) => side.requests.filter((request) => request.counted).length;
@@ -293,8 +311,8 @@ export async function runGithub(): Promise<Row[]> {
       superkick: superkick.told,
       tmux: peer.told,
       target: `= ${expected} (CI result + comment, per PR, per agent)`,
-      met: superkick.told === expected,
-      note: 'superkick: messages the manager queued for agents; peer: changes the pollers noticed.',
+      met: superkick.told === expected && !superkick.misinformed.length,
+      note: `superkick: messages the manager queued for agents (${superkick.misinformed.length ? `${superkick.misinformed.length} agents told the wrong things, see the log` : `each agent its own PR's CI result and comment, once`}); peer: changes the pollers noticed.`,
     },
   ];
 }
