@@ -176,7 +176,8 @@ function agentRecord(id: string, pull: WatchedPull, workspace: string): AgentRec
   };
 }
 
-const ROLES = ['author', 'reviewer'];
+/** Who watches each pull request: AGENTS_PER_PULL agents on its branch. */
+const ROLES = ['author', 'reviewer'].slice(0, AGENTS_PER_PULL);
 
 async function runSuperkick(plans: PullPlan[]): Promise<SuperkickResult> {
   const started = now();
@@ -184,7 +185,8 @@ async function runSuperkick(plans: PullPlan[]): Promise<SuperkickResult> {
   const workspace = tempDir('skgh');
   const warnings: string[] = [];
   const quiet: Logger = { error: (tag, message) => warnings.push(`${tag}: ${message}`), warn: (tag, message) => warnings.push(`${tag}: ${message}`), info: () => {}, debug: () => {} };
-  const agents = pulls.flatMap((pull) => ROLES.slice(0, AGENTS_PER_PULL).map((role) => agentRecord(`${role}-${pull.number}`, pull, workspace)));
+  const watchers = pulls.flatMap((pull, i) => ROLES.map((role) => ({ record: agentRecord(`${role}-${pull.number}`, pull, workspace), pull, plan: plans[i] })));
+  const agents = watchers.map((watcher) => watcher.record);
   const monitors = { pr: { type: 'github', repository: FULL_NAME, token: TOKEN, base_url: github.url, poll_interval: INTERVAL_S } };
   const clock = new SteppedClock(github.clock.now());
   const told = new Map<string, string[]>(agents.map((agent) => [agent.id, []]));
@@ -210,7 +212,9 @@ async function runSuperkick(plans: PullPlan[]): Promise<SuperkickResult> {
     await manager.settled();
     await clock.advance(0, () => manager.settled());
     await playTheHour(github, pulls, plans, () => clock.advance(INTERVAL_S * 1000, () => manager.settled()));
-    const misinformed = agents.filter((agent, i) => !toldRightly(told.get(agent.id)!, pulls[Math.floor(i / AGENTS_PER_PULL)], plans[Math.floor(i / AGENTS_PER_PULL)])).map((agent) => `${agent.id}: ${told.get(agent.id)!.join(', ') || 'nothing'}`);
+    const misinformed = watchers
+      .filter(({ record, pull, plan }) => !toldRightly(told.get(record.id)!, pull, plan))
+      .map(({ record }) => `${record.id}: ${told.get(record.id)!.join(', ') || 'nothing'}`);
     const count = [...told.values()].reduce((sum, keys) => sum + keys.length, 0);
     return { requests: [...github.log.entries], told: count, misinformed, warnings, seconds: (now() - started) / 1000 };
   } finally {
@@ -232,7 +236,7 @@ function toldRightly(dedupeKeys: string[], pull: WatchedPull, plan: PullPlan): b
 async function runNaivePeer(plans: PullPlan[]): Promise<SideResult> {
   const started = now();
   const { github, pulls } = await openFakeGithub();
-  const pollers = pulls.flatMap((pull) => ROLES.slice(0, AGENTS_PER_PULL).map(() => new NaiveGithubPoller({ baseUrl: github.url, token: TOKEN, owner: OWNER, repo: REPO, branch: pull.branch })));
+  const pollers = pulls.flatMap((pull) => ROLES.map(() => new NaiveGithubPoller({ baseUrl: github.url, token: TOKEN, owner: OWNER, repo: REPO, branch: pull.branch })));
   const pollAll = async () => void (await Promise.all(pollers.map((poller) => poller.poll())));
   try {
     await Promise.all(pollers.map((poller) => poller.start()));
