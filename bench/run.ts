@@ -5,7 +5,7 @@
  * missed target or a failed workload never fails the run.
  *
  * BENCH_MB=20 npm run bench   # quicker throughput runs (default 200 MB each)
- * BENCH_ONLY=echo,memory      # a subset: throughput, attach, echo, memory, injection, spawn
+ * BENCH_ONLY=echo,memory      # a subset: throughput, attach, echo, memory, injection, spawn, github
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,8 +20,9 @@ import { runEcho } from './echo';
 import { runMemory } from './memory';
 import { runInjection } from './injection';
 import { runSpawn } from './spawn';
+import { runGithub } from './github';
 
-const WORKLOADS = ['throughput', 'attach', 'echo', 'memory', 'injection', 'spawn'] as const;
+const WORKLOADS = ['throughput', 'attach', 'echo', 'memory', 'injection', 'spawn', 'github'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function selected(): Set<Workload> {
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   await stage('memory', () => runMemory(dir, serve));
   await stage('injection', () => runInjection(sk, dir));
   await stage('spawn', () => runSpawn(sk, dir));
+  await stage('github', () => runGithub());
 
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   log(`bench took ${((now() - started) / 1000).toFixed(0)} s`);
