@@ -30,6 +30,15 @@ describe('github author policy', () => {
     assert.deepEqual(asked, ['bo', 'bo']);
   });
 
+  it('asks once for a login looked up by several polls at the same moment', async () => {
+    asked.length = 0;
+    const policy = new AuthorPolicy(lookup);
+    const answers = await Promise.all([policy.allows('bo'), policy.allows('bo'), policy.allowedAmong(['bo', 'dee']), policy.allows('dee')]);
+    assert.deepEqual(answers.slice(0, 2), [true, true]);
+    assert.deepEqual([...(answers[2] as Set<string>)], ['bo']);
+    assert.deepEqual(asked.sort(), ['bo', 'dee']);
+  });
+
   it('uses only the allowlist when an entry gives one (no lookup, case-insensitive)', async () => {
     asked.length = 0;
     const policy = new AuthorPolicy(lookup, ['Dee']);

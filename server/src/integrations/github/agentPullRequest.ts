@@ -9,6 +9,8 @@
 import type { AgentRecord } from '../../protocol';
 import { UserError } from '../../common/userError';
 import { git } from '../../repository/git';
+import { ConditionalCache } from './conditionalCache';
+import { conditionalGet } from './conditionalRequest';
 import type { GithubClient } from './githubClient';
 
 type Json = Record<string, unknown>;
@@ -33,12 +35,30 @@ export async function agentBranch(agent: AgentRecord, config: Record<string, unk
 
 /**
  * The newest pull request from `branch` in the given state (`open`, or `all`
- * to also find one already merged or closed), or undefined.
+ * to also find one already merged or closed), or undefined. Asked
+ * conditionally and shared per client (so per credentials): every agent on
+ * the branch, and every probe after the first, costs a 304 until something
+ * changes, and lookups made at the same moment are one request.
  */
-export async function pullRequestOf(client: GithubClient, at: AgentBranch, state: 'open' | 'all', signal?: AbortSignal): Promise<Json | undefined> {
-  const pulls = await client.octokit.request('GET /repos/{owner}/{repo}/pulls', { owner: at.owner, repo: at.repo, head: `${at.owner}:${at.branch}`, state, sort: 'created', direction: 'desc', per_page: 10, request: { signal } });
-  return (pulls.data as Json[])[0];
+export function pullRequestOf(client: GithubClient, at: AgentBranch, state: 'open' | 'all', signal?: AbortSignal): Promise<Json | undefined> {
+  let shared = lookups.get(client);
+  if (!shared) lookups.set(client, (shared = { cache: new ConditionalCache(), inflight: new Map() }));
+  const key = `${at.owner}/${at.repo}@${at.branch}:${state}`;
+  const running = shared.inflight.get(key);
+  if (running) return running;
+  const { cache, inflight } = shared;
+  const params = { owner: at.owner, repo: at.repo, head: `${at.owner}:${at.branch}`, state, sort: 'created', direction: 'desc', per_page: 1 };
+  const lookup = conditionalGet<Json[], Json | null>(client.octokit, 'GET /repos/{owner}/{repo}/pulls', params, cache.get(key), (data) => data[0] ?? null, { signal })
+    .then((result) => {
+      cache.set(key, result.next);
+      return result.kept ?? undefined;
+    })
+    .finally(() => inflight.delete(key));
+  inflight.set(key, lookup);
+  return lookup;
 }
+
+const lookups = new WeakMap<GithubClient, { cache: ConditionalCache; inflight: Map<string, Promise<Json | undefined>> }>();
 
 function configuredRepository(agent: AgentRecord, config: Record<string, unknown>, where: string): string | undefined {
   const configured = typeof config.repository === 'string' ? config.repository : undefined;

@@ -15,6 +15,7 @@ export type PermissionLookup = (login: string) => Promise<string | null>;
 
 export class AuthorPolicy {
   private readonly known = new Map<string, { allowed: boolean; until: number }>();
+  private readonly asking = new Map<string, Promise<boolean>>();
 
   /**
    * `allowlist`: the entry's `allowed_authors`, when it has one (then no lookup is made).
@@ -27,6 +28,16 @@ export class AuthorPolicy {
     if (this.allowlist) return this.allowlist.some((name) => name.toLowerCase() === login.toLowerCase());
     const remembered = this.known.get(login);
     if (remembered && remembered.until > this.now()) return remembered.allowed;
+    // Pull requests polled at the same moment ask about the same people: one lookup each.
+    let pending = this.asking.get(login);
+    if (!pending) {
+      pending = this.ask(login).finally(() => this.asking.delete(login));
+      this.asking.set(login, pending);
+    }
+    return pending;
+  }
+
+  private async ask(login: string): Promise<boolean> {
     let allowed: boolean;
     try {
       const permission = await this.lookup(login);

@@ -96,7 +96,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const issueComments = await list('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', previous?.issueComments);
     const reviewComments = await list('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', previous?.reviewComments);
 
-    const policy = policyFor(entry, client, owner, repo);
+    const policy = policyFor(entry, client, owner, repo, () => env.now().getTime());
     const authors = [...reviews.kept, ...issueComments.kept, ...reviewComments.kept].map((item) => loginOf(item.user));
     const allowedLogins = await policy.allowedAmong(authors);
     const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: checks.kept, reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
@@ -124,7 +124,8 @@ function githubKeys(config: Record<string, unknown>): Record<string, unknown> {
 
 const policies = new Map<string, AuthorPolicy>();
 
-function policyFor(entry: Record<string, unknown>, client: GithubClient, owner: string, repo: string): AuthorPolicy {
+/** One policy per repository and allowlist, shared by every pull request polled with the same client; `now` is the monitors' clock. */
+function policyFor(entry: Record<string, unknown>, client: GithubClient, owner: string, repo: string, now: () => number): AuthorPolicy {
   const allowlist = Array.isArray(entry.allowed_authors) ? entry.allowed_authors.filter((name): name is string => typeof name === 'string') : null;
   const key = `${client.baseUrl}/${owner}/${repo}\0${JSON.stringify(allowlist)}`;
   let policy = policies.get(key);
@@ -138,7 +139,7 @@ function policyFor(entry: Record<string, unknown>, client: GithubClient, owner: 
         if ((error as { status?: number }).status === 404) return null;
         throw error;
       }
-    }, allowlist);
+    }, allowlist, now);
     policies.set(key, policy);
   }
   return policy;

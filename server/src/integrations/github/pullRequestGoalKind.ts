@@ -9,7 +9,7 @@
  */
 import type { GoalKind, GoalWatchContext } from '../../goals/goalKind';
 import type { GoalState } from '../../protocol';
-import { agentBranch } from './agentPullRequest';
+import { agentBranch, pullRequestOf } from './agentPullRequest';
 import { checksVerdict } from './checkVerdict';
 import { conditionalGet, type Conditional } from './conditionalRequest';
 import { githubClientFor } from './sharedClients';
@@ -47,7 +47,6 @@ export const pullRequestGoalKind: GoalKind = {
     const intervalMs = Number(context.entry.poll_interval ?? DEFAULT_POLL_S) * 1000;
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    let found: Conditional<Json | null> | undefined;
     let pull: Conditional<Json> | undefined;
     let checks: Conditional<Json[]> | undefined;
     let checksSha = '';
@@ -58,12 +57,12 @@ export const pullRequestGoalKind: GoalKind = {
       const at = await agentBranch(context.agent, context.entry, where);
       if ('missing' in at) return note(at.missing);
       const signal = abort.signal;
+      let number = Number(pull?.kept.number);
       if (!pull) {
-        const newest = await conditionalGet<Json[], Json | null>(client.octokit, 'GET /repos/{owner}/{repo}/pulls', { owner: at.owner, repo: at.repo, head: `${at.owner}:${at.branch}`, state: 'all', sort: 'created', direction: 'desc', per_page: 1 }, found, (data) => data[0] ?? null, { signal });
-        found = newest.next;
-        if (!newest.kept) return note(`no pull request from ${at.owner}/${at.repo}@${at.branch} yet`);
+        const newest = await pullRequestOf(client, at, 'all', signal);
+        if (!newest) return note(`no pull request from ${at.owner}/${at.repo}@${at.branch} yet`);
+        number = Number(newest.number);
       }
-      const number = Number((pull?.kept ?? found!.kept!).number);
       const read = await conditionalGet<Json, Json>(client.octokit, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: at.owner, repo: at.repo, pull_number: number }, pull, (data) => ({ number: data.number, state: data.state, merged: data.merged === true || Boolean(data.merged_at), head: { sha: (data.head as Json | undefined)?.sha } }), { signal });
       pull = read.next;
       const facts: PullRequestFacts = { repository: `${at.owner}/${at.repo}`, number, state: String(read.kept.state), merged: read.kept.merged === true, headSha: String((read.kept.head as Json).sha ?? '') };
