@@ -2,9 +2,9 @@
  * The peer of the GitHub benchmark: how one agent would watch its pull
  * request without Superkick's monitor framework. It finds the pull request
  * for its branch once, then on each `poll()` makes the same reads as the
- * `github` monitor (the pull request, the head commit's check runs, reviews,
- * conversation comments, line comments, and a failing job's log) with plain
- * fetch: no If-None-Match or If-Modified-Since, and nothing shared with the
+ * `github` monitor (the pull request, the head commit's check runs and
+ * combined status, reviews, conversation comments, line comments, and a
+ * failing job's log) with plain fetch: no If-None-Match or If-Modified-Since, and nothing shared with the
  * other agents on the same pull request.
  *
  * It is kept as cheap as a naive poller can honestly be: every list in one
@@ -48,6 +48,8 @@ export class NaiveGithubPoller {
     const pull = (await this.get(`${at}/pulls/${this.number}`)) as Json;
     const sha = String((pull.head as Json).sha);
     const checks = ((await this.get(`${at}/commits/${sha}/check-runs?per_page=100`)) as { check_runs: Json[] }).check_runs;
+    // Older CI services report commit statuses; the monitor reads them too (none change in this workload).
+    await this.get(`${at}/commits/${sha}/status?per_page=100`);
     const reviews = (await this.get(`${at}/pulls/${this.number}/reviews?per_page=100`)) as Json[];
     const issueComments = (await this.get(`${at}/issues/${this.number}/comments?per_page=100`)) as Json[];
     const reviewComments = (await this.get(`${at}/pulls/${this.number}/comments?per_page=100`)) as Json[];

@@ -3,7 +3,7 @@
  * against the fake GitHub: the github_check_failed spawner waits until every
  * check on the head commit has finished, then starts one fixer from that
  * branch with the failing check's log framed as outside text, and never a
- * second one for the same commit; when the fixer's pull request is merged its
+ * second one for the same commit (a failing commit status counts too); when the fixer's pull request is merged its
  * `github` goal is met, the agent is stopped and its clean worktree removed.
  */
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +109,19 @@ describe('github failing checks', () => {
     assert.equal(done.goal?.state, 'met');
     assert.equal(done.goal?.summary, `acme/app#${pull.number} was merged`);
     await whenDirChanges(path.dirname(agent.assignment.worktree!), () => (fs.existsSync(agent.assignment.worktree!) ? undefined : true), 'the worktree to be removed');
+  });
+
+  it('starts a fixer for a failing commit status (an older CI service) on a new head', async () => {
+    // The fixer starts from the failing commit: it must exist in the repository it works in.
+    git(project, 'commit', '--quiet', '--allow-empty', '-m', 'second');
+    const second = git(project, 'rev-parse', 'HEAD').trim();
+    github.state.setBranch('acme/app', 'main', second);
+    github.state.setCommitStatus('acme/app', second, { state: 'pending', context: 'ci/jenkins' });
+    github.state.setCommitStatus('acme/app', second, { state: 'error', context: 'ci/jenkins', description: 'Build #88 broke', targetUrl: 'https://jenkins.example/88' });
+    const nextKey = `github-check-failed-acme/app-main-${second.slice(0, 12)}`;
+    const running = await spawns.until(nextKey, (d) => d.state === 'running', 'running');
+    await whenDirChanges(path.join(sandbox.dir, 'logs', 'agents'), () => (readLog(sandbox, running.agentId!).includes('Build #88 broke') ? true : undefined), 'the kickoff typed in');
+    assert.match(readLog(sandbox, running.agentId!), /- ci\/jenkins: failure — https:\/\/jenkins\.example\/88/);
   });
 
   async function fixers(): Promise<AgentRecord[]> {

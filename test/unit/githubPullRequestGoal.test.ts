@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pullRequestOutcome, type PullRequestFacts } from '../../server/src/integrations/github/pullRequestGoalKind';
-import { checksVerdict } from '../../server/src/integrations/github/checkVerdict';
+import { checksVerdict, statusesAsRuns } from '../../server/src/integrations/github/checkVerdict';
 
 const open: PullRequestFacts = { repository: 'acme/app', number: 7, state: 'open', merged: false, headSha: '1a2b3c4d5e6f' };
 const run = (id: number, name: string, conclusion: string | null, started = '2026-11-25T10:00:00Z') => ({ id, name, status: conclusion ? 'completed' : 'in_progress', conclusion, started_at: started });
@@ -36,5 +36,15 @@ describe('checksVerdict', () => {
   it('is running while any check runs, and none without checks', () => {
     assert.equal(checksVerdict([run(1, 'test', 'failure'), run(2, 'lint', null)]).state, 'running');
     assert.equal(checksVerdict([]).state, 'none');
+  });
+
+  it('reads commit statuses as runs: pending runs, error fails, and they count with the check runs', () => {
+    const status = (id: number, context: string, state: string) => ({ id, context, state, description: `${context} says ${state}`, target_url: `https://ci.example/${id}`, created_at: '2026-11-25T10:00:00Z', updated_at: '2026-11-25T10:01:00Z' });
+    const green = [run(1, 'test', 'success')];
+    assert.equal(checksVerdict([...green, ...statusesAsRuns([status(5, 'ci/jenkins', 'pending')])]).state, 'running');
+    assert.equal(checksVerdict([...green, ...statusesAsRuns([status(5, 'ci/jenkins', 'success')])]).state, 'passed');
+    const verdict = checksVerdict([...green, ...statusesAsRuns([status(5, 'ci/jenkins', 'error')])]);
+    assert.equal(verdict.state, 'failed');
+    assert.deepEqual(verdict.state === 'failed' && verdict.failed.map((r) => [r.name, r.html_url, (r.output as { title: string }).title]), [['ci/jenkins', 'https://ci.example/5', 'ci/jenkins says error']]);
   });
 });

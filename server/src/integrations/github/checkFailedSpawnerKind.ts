@@ -1,18 +1,18 @@
 /**
- * The `github_check_failed` spawner: when the checks on the head of a watched
- * branch have all finished and some failed, a fixer agent starts from that
+ * The `github_check_failed` spawner: when the checks (and commit statuses)
+ * on the head of a watched branch have all finished and some failed, a fixer agent starts from that
  * branch, with the failing checks and the end of their logs in its kickoff.
  * One fixer per failing head commit (spawnWork.ts names the key), so the
  * same failure never starts a second one; a new failing commit is new work.
  *
- * Each poll reads the branch's check runs with a conditional request, so a
- * branch whose checks did not change costs a 304; the logs of a failing
+ * Each poll reads the branch's check runs and combined status with
+ * conditional requests, so a branch whose CI did not change costs 304s; the logs of a failing
  * commit are read once.
  */
 import { UserError } from '../../common/userError';
 import type { SpawnerEntry, SpawnerKind, SpawnWork } from '../../spawn/spawnerKind';
 import { REPOSITORY_NAME } from './agentPullRequest';
-import { checksVerdict } from './checkVerdict';
+import { checksVerdict, isCommitStatus, statusesAsRuns } from './checkVerdict';
 import { ConditionalCache } from './conditionalCache';
 import { conditionalGet } from './conditionalRequest';
 import { githubHintFor } from './githubWebhook';
@@ -21,6 +21,7 @@ import { githubClientFor } from './sharedClients';
 import { checkFailedWork } from './spawnWork';
 
 type Json = Record<string, unknown>;
+type CombinedStatus = { sha: string; statuses: Json[] };
 
 export interface CheckFailedSpawnerParams {
   where: string;
@@ -76,11 +77,17 @@ export const checkFailedSpawnerKind: SpawnerKind<CheckFailedSpawnerParams> = {
         const checksKey = `${owner}/${repo}@${branch}:checks`;
         const runs = await conditionalGet<{ check_runs: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo, ref: branch, filter: 'latest', per_page: 100 }, cache.get(checksKey), (data) => data.check_runs, { signal });
         cache.set(checksKey, runs.next);
-        const counted = params.checks.length ? runs.kept.filter((run) => params.checks.includes(String(run.name))) : runs.kept;
+        const statusKey = `${owner}/${repo}@${branch}:status`;
+        const combined = await conditionalGet<CombinedStatus, CombinedStatus>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { owner, repo, ref: branch, per_page: 100 }, cache.get(statusKey), (data) => ({ sha: data.sha, statuses: data.statuses }), { signal });
+        cache.set(statusKey, combined.next);
+        // The two reads name the branch, not a commit: if it moved between them, the next poll sees it settled.
+        const sha = String(runs.kept[0]?.head_sha ?? combined.kept.sha ?? '');
+        if (runs.kept.length && combined.kept.statuses.length && combined.kept.sha !== sha) continue;
+        const all = [...runs.kept, ...statusesAsRuns(combined.kept.statuses)];
+        const counted = params.checks.length ? all.filter((run) => params.checks.includes(String(run.name))) : all;
         const verdict = checksVerdict(counted);
         if (verdict.state !== 'failed') continue;
-        const sha = String(verdict.failed[0].head_sha ?? '');
-        const tails = await logTails(cache, client, owner, repo, sha, verdict.failed, signal);
+        const tails = await logTails(cache, client, owner, repo, sha, verdict.failed.filter((run) => !isCommitStatus(run)), signal);
         const found = checkFailedWork(repository.kept, branch, sha, verdict.failed, tails);
         if (found) work.push(found);
       }

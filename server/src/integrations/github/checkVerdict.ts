@@ -1,7 +1,9 @@
 /**
- * What a commit's check runs say, once all of them have finished: failed
- * (naming the failing ones) or passed. Only the newest run of each check
- * counts, as a re-run adds a run with the same name. The pull request
+ * What a commit's CI says, once all of it has finished: failed (naming the
+ * failing checks) or passed. CI is the check runs (GitHub Actions and apps)
+ * and the commit statuses (older CI services), the latter read as runs by
+ * `statusesAsRuns`. Only the newest run of each check counts, as a re-run
+ * adds a run with the same name. The pull request
  * monitor, the failing-check spawner and the `github` goal all judge CI here,
  * so they never disagree about a commit.
  */
@@ -36,6 +38,32 @@ export function checksVerdict(checkRuns: Json[]): ChecksVerdict {
   if (failed.length) return { state: 'failed', runs, failed };
   if (runs.every((run) => run.conclusion !== null && PASSING.has(run.conclusion))) return { state: 'passed', runs };
   return { state: 'unclear', runs };
+}
+
+/**
+ * Commit statuses (`GET /commits/{ref}/status`'s `statuses`, the newest per
+ * context) as check runs: pending is still running, error counts as failure,
+ * the description is the title and the target URL the link. Marked `status`,
+ * as they have no job log to read.
+ */
+export function statusesAsRuns(statuses: Json[]): Json[] {
+  return statuses.map((status) => ({
+    id: status.id,
+    name: status.context,
+    status: status.state === 'pending' ? 'in_progress' : 'completed',
+    conclusion: status.state === 'pending' ? null : status.state === 'success' ? 'success' : 'failure',
+    started_at: status.created_at,
+    completed_at: status.state === 'pending' ? null : status.updated_at,
+    html_url: status.target_url,
+    output: { title: status.description ?? null },
+    head_sha: null,
+    commitStatus: true,
+  }));
+}
+
+/** A run read from a commit status (no log to fetch). */
+export function isCommitStatus(run: Json): boolean {
+  return run.commitStatus === true;
 }
 
 function latestRunPerName(runs: Json[]): CheckRunFacts[] {

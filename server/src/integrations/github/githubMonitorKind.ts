@@ -1,6 +1,6 @@
 /**
  * The `github` monitor: watches the open pull request of an agent's branch —
- * its checks, reviews, comments and mergeability — and tells the agent what
+ * its checks and commit statuses, reviews, comments and mergeability — and tells the agent what
  * changed (pullRequestEvents.ts decides what). Every read is a conditional
  * request whose validators live in the resource's persisted state, so an
  * unchanged pull request costs 304s that do not count against the rate
@@ -11,7 +11,7 @@
 import type { AgentRecord } from '../../protocol';
 import type { MonitorEntry, MonitorEnv, MonitorKind, MonitorProbe, MonitorResource } from '../../monitors/monitorKind';
 import { agentBranch, pullRequestOf } from './agentPullRequest';
-import { checksVerdict } from './checkVerdict';
+import { checksVerdict, isCommitStatus, statusesAsRuns } from './checkVerdict';
 import { jobLogTail } from './jobLog';
 import { AuthorPolicy } from './authorPolicy';
 import { githubHintFor } from './githubWebhook';
@@ -39,6 +39,8 @@ interface GithubMonitorState {
   events: PullRequestWatchState | null;
   pull?: Conditional<Json>;
   checks?: Conditional<Json[]>;
+  statuses?: Conditional<Json[]>;
+  /** The head commit the checks and statuses were read for. */
   checksSha?: string;
   reviews?: Conditional<Json[]>;
   issueComments?: Conditional<Json[]>;
@@ -91,6 +93,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     // A new head commit has new checks: the old ones' validators do not apply.
     const checksBefore = previous?.checksSha === sha ? previous.checks : undefined;
     const checks = await conditionalGet<{ check_runs: Json[] }, Json[]>(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...base, ref: sha, per_page: 100 }, checksBefore, (data) => data.check_runs, { signal });
+    const statuses = await conditionalGet<{ statuses: Json[] }, Json[]>(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { ...base, ref: sha, per_page: 100 }, previous?.checksSha === sha ? previous.statuses : undefined, (data) => data.statuses, { signal });
     const list = (route: string, before: Conditional<Json[]> | undefined) => conditionalList<Json, Json[]>(octokit, route, { ...base, pull_number: number, issue_number: number, per_page: 100 }, before, (items) => items, { signal });
     const reviews = await list('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', previous?.reviews);
     const issueComments = await list('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', previous?.issueComments);
@@ -99,18 +102,18 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const policy = policyFor(entry, client, owner, repo, () => env.now().getTime());
     const authors = [...reviews.kept, ...issueComments.kept, ...reviewComments.kept].map((item) => loginOf(item.user));
     const allowedLogins = await policy.allowedAmong(authors);
-    const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: checks.kept, reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
+    const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: [...checks.kept, ...statusesAsRuns(statuses.kept)], reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
     // The log of a failing run is read once it is known to have failed (and not again while unchanged).
-    if (!checks.notModified) {
-      const verdict = checksVerdict(checks.kept);
-      for (const run of verdict.state === 'failed' ? verdict.failed : []) {
+    if (!checks.notModified || !statuses.notModified) {
+      const verdict = checksVerdict(look.checkRuns);
+      for (const run of verdict.state === 'failed' ? verdict.failed.filter((failed) => !isCommitStatus(failed)) : []) {
         const tail = await jobLogTail(client, owner, repo, run.id, signal);
         if (tail) look.logTails[Number(run.id)] = tail;
       }
     }
     const { state, events } = pullRequestEvents(previous?.events ?? null, look, (name) => name !== null && allowedLogins.has(name));
     return {
-      state: { events: state, pull: pull.next, checks: checks.next, checksSha: sha, reviews: reviews.next, issueComments: issueComments.next, reviewComments: reviewComments.next },
+      state: { events: state, pull: pull.next, checks: checks.next, statuses: statuses.next, checksSha: sha, reviews: reviews.next, issueComments: issueComments.next, reviewComments: reviewComments.next },
       events,
     };
   },

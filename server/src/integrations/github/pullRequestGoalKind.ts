@@ -1,16 +1,16 @@
 /**
  * The `github` goal: met when the agent's pull request is merged (`when:
- * merged`, the default) or when every check on its head has passed (`when:
- * checks_green`; merged counts too). Closed without merging fails it. The
- * pull request is the newest one from the agent's branch (agentPullRequest.ts),
- * looked for until the agent opens it; then it and its head's checks are
- * read with conditional requests every `poll_interval`, so waiting for a
- * review costs 304s.
+ * merged`, the default) or when every check run and commit status on its
+ * head has passed (`when: checks_green`; merged counts too). Closed without
+ * merging fails it. The pull request is the newest one from the agent's
+ * branch (agentPullRequest.ts), looked for until the agent opens it; then it
+ * and its head's CI are read with conditional requests every
+ * `poll_interval`, so waiting for a review costs 304s.
  */
 import type { GoalKind, GoalWatchContext } from '../../goals/goalKind';
 import type { GoalState } from '../../protocol';
 import { agentBranch, pullRequestOf } from './agentPullRequest';
-import { checksVerdict } from './checkVerdict';
+import { checksVerdict, statusesAsRuns } from './checkVerdict';
 import { conditionalGet, type Conditional } from './conditionalRequest';
 import { githubClientFor } from './sharedClients';
 
@@ -49,6 +49,7 @@ export const pullRequestGoalKind: GoalKind = {
     let timer: NodeJS.Timeout | undefined;
     let pull: Conditional<Json> | undefined;
     let checks: Conditional<Json[]> | undefined;
+    let statuses: Conditional<Json[]> | undefined;
     let checksSha = '';
     let lastProblem = '';
 
@@ -70,9 +71,11 @@ export const pullRequestGoalKind: GoalKind = {
       if (when === 'checks_green' && !facts.merged && facts.state === 'open' && facts.headSha) {
         const before = checksSha === facts.headSha ? checks : undefined;
         const got = await conditionalGet<{ check_runs: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner: at.owner, repo: at.repo, ref: facts.headSha, per_page: 100 }, before, (data) => data.check_runs, { signal });
+        const combined = await conditionalGet<{ statuses: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { owner: at.owner, repo: at.repo, ref: facts.headSha, per_page: 100 }, checksSha === facts.headSha ? statuses : undefined, (data) => data.statuses, { signal });
         checks = got.next;
+        statuses = combined.next;
         checksSha = facts.headSha;
-        runs = got.kept;
+        runs = [...got.kept, ...statusesAsRuns(combined.kept)];
       }
       const outcome = pullRequestOutcome(facts, runs, when);
       if (outcome) context.decide(outcome.state, outcome.summary, 'github');
