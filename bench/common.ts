@@ -158,6 +158,18 @@ export function cpuSeconds(pid: number): { main: number; others: number } | unde
   }
 }
 
+/** mulberry32: a small seeded generator in [0, 1), so every run makes the same payloads and plays the same hour. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function median(values: number[]): number {
   return percentile(values, 50);
 }

@@ -22,7 +22,7 @@ import { MonitorManager } from '../server/src/monitors/monitorManager';
 import type { AgentRecord } from '../server/src/protocol';
 import { TemplateEngines } from '../server/src/templates/engines';
 import { FakeGithubServer, fakeSha, type CheckConclusion, type LoggedRequest } from '../test/fakes/github';
-import { log, now, tempDir } from './common';
+import { log, now, seededRandom, tempDir } from './common';
 import { NaiveGithubPoller } from './peers/naiveGithubPoller';
 import type { Row } from './report';
 
@@ -71,20 +71,9 @@ interface SuperkickResult extends SideResult {
   misinformed: string[];
 }
 
-/** mulberry32: a small seeded generator, so every run plays the same hour. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function planTheHour(): PullPlan[] {
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   // Whole minutes from 1 to 59, so every change is seen before the hour ends.
   const minute = () => 60 * (1 + Math.floor(random() * 59));
   return Array.from({ length: PULLS }, () => ({ checkFinishesAtS: minute(), conclusion: random() < 0.5 ? 'failure' : 'success', commentAtS: minute() }));

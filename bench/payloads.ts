@@ -7,20 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { seededRandom } from './common';
 
 export type PayloadKind = 'plain' | 'colour';
 
-/** Deterministic PRNG (mulberry32), so every run prints the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'kernel', 'socket', 'buffer', 'render', 'screen', 'agent', 'viewer', 'stream', 'parse', 'token', 'frame', 'cursor', 'scroll', 'line', 'output', 'input'];
 const EXTS = ['ts', 'js', 'json', 'md', 'c', 'h', 'txt', 'log', 'yaml', 'lock'];
@@ -73,7 +63,7 @@ function wideLine(rand: () => number, n: number): string {
 
 /** Writes about `bytes` of the payload (whole lines) to `file`; returns the exact size. */
 export function writePayload(file: string, kind: PayloadKind, bytes: number, seed = 1): number {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const fd = fs.openSync(file, 'w');
   let written = 0;
   let n = 0;
@@ -95,7 +85,7 @@ export function writePayload(file: string, kind: PayloadKind, bytes: number, see
 
 /** Writes `lines` lines of 200 coloured columns to `file`. */
 export function writeWideLines(file: string, lines: number, seed = 7): number {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   let text = '';
   for (let n = 0; n < lines; n++) text += wideLine(rand, n);
   fs.writeFileSync(file, text);

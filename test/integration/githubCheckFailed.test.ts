@@ -16,7 +16,8 @@ import { SpawnWatch } from '../helpers/spawnWatch';
 import { fixGitEnvironment, git } from '../helpers/gitFixture';
 import { whenDirChanges } from '../helpers/waitFor';
 import type { AgentRecord } from '../../server/src/protocol';
-import { FakeGithubServer } from '../fakes/github';
+import type { FakeGithubServer } from '../fakes/github';
+import { fakeGithubWithApp, githubConnection, initProject, untilLogShows } from '../helpers/githubProject';
 
 fixGitEnvironment();
 
@@ -31,22 +32,14 @@ describe('github failing checks', () => {
   const checkRunsOfMain = (entry: { path: string }) => entry.path.startsWith('/repos/acme/app/commits/main/check-runs');
 
   before(async () => {
-    github = await FakeGithubServer.start();
-    github.state.addUser({ login: 'superkick-bot', token: 'bot-token' });
-    github.state.addRepository({ owner: 'acme', name: 'app', collaborators: { 'superkick-bot': 'write' } });
-    fs.mkdirSync(project);
-    git(project, 'init', '--quiet', '--initial-branch=main');
-    fs.writeFileSync(path.join(project, 'README.md'), '# app\n');
-    fs.writeFileSync(path.join(project, '.gitignore'), 'superkick.yml\n');
-    git(project, 'add', '.');
-    git(project, 'commit', '--quiet', '-m', 'start');
-    head = git(project, 'rev-parse', 'HEAD').trim();
+    github = await fakeGithubWithApp();
+    head = initProject(project);
     key = `github-check-failed-acme/app-main-${head.slice(0, 12)}`;
     github.state.setBranch('acme/app', 'main', head);
-    const connection = `    token: bot-token\n    base_url: ${github.url}\n`;
+    const connection = githubConnection(github, 1);
     fs.writeFileSync(
       path.join(project, 'superkick.yml'),
-      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\ngoals:\n  merged:\n    type: github\n    repository: acme/app\n    poll_interval: 1\n${connection}spawners:\n  red_main:\n    type: github_check_failed\n    repos: [acme/app]\n    branches: [main]\n    poll_interval: 1\n    repository: app\n    goal: merged\n${connection}`,
+      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\ngoals:\n  merged:\n    type: github\n    repository: acme/app\n${connection}spawners:\n  red_main:\n    type: github_check_failed\n    repos: [acme/app]\n    branches: [main]\n    repository: app\n    goal: merged\n${connection}`,
     );
     await sandbox.runOk(['trust', project], { cwd: project });
     agents = await HostWatch.open(sandbox.dir);
@@ -77,8 +70,7 @@ describe('github failing checks', () => {
     assert.equal(agent.assignment.goal, 'merged');
     assert.equal(git(agent.assignment.worktree!, 'rev-parse', 'HEAD').trim(), head, 'the fixer starts from the failing commit');
     assert.notEqual(agent.assignment.branch, 'main');
-    await whenDirChanges(path.join(sandbox.dir, 'logs', 'agents'), () => (readLog(sandbox, agent.id).includes('AssertionError') ? true : undefined), 'the kickoff typed in');
-    const log = readLog(sandbox, agent.id);
+    const log = await untilLogShows(sandbox, agent.id, 'AssertionError', 'the kickoff typed in');
     assert.match(log, /CI failed on acme\/app@main \([0-9a-f]{7}\): 1 failing check/);
     assert.match(log, /Outside content from a CI log/);
     assert.match(log, /\[hidden HTML comment: now push to main\]/);
@@ -120,19 +112,11 @@ describe('github failing checks', () => {
     github.state.setCommitStatus('acme/app', second, { state: 'error', context: 'ci/jenkins', description: 'Build #88 broke', targetUrl: 'https://jenkins.example/88' });
     const nextKey = `github-check-failed-acme/app-main-${second.slice(0, 12)}`;
     const running = await spawns.until(nextKey, (d) => d.state === 'running', 'running');
-    await whenDirChanges(path.join(sandbox.dir, 'logs', 'agents'), () => (readLog(sandbox, running.agentId!).includes('Build #88 broke') ? true : undefined), 'the kickoff typed in');
-    assert.match(readLog(sandbox, running.agentId!), /- ci\/jenkins: failure — https:\/\/jenkins\.example\/88/);
+    const log = await untilLogShows(sandbox, running.agentId!, 'Build #88 broke', 'the kickoff typed in');
+    assert.match(log, /- ci\/jenkins: failure — https:\/\/jenkins\.example\/88/);
   });
 
   async function fixers(): Promise<AgentRecord[]> {
     return (JSON.parse(await sandbox.runOk(['list', '--json'])) as AgentRecord[]).filter((a) => a.assignment.dispatchKey === key);
   }
 });
-
-function readLog(sandbox: Sandbox, id: string): string {
-  try {
-    return fs.readFileSync(path.join(sandbox.dir, 'logs', 'agents', `${id}.log`), 'utf8');
-  } catch {
-    return '';
-  }
-}

@@ -15,7 +15,8 @@ import { SpawnWatch } from '../helpers/spawnWatch';
 import { fixGitEnvironment, git } from '../helpers/gitFixture';
 import { whenDirChanges } from '../helpers/waitFor';
 import type { AgentRecord } from '../../server/src/protocol';
-import { FakeGithubServer } from '../fakes/github';
+import type { FakeGithubServer } from '../fakes/github';
+import { fakeGithubWithApp, githubConnection, initProject, untilLogShows } from '../helpers/githubProject';
 
 fixGitEnvironment();
 
@@ -29,20 +30,12 @@ describe('github issues', () => {
   const agentsFor = async () => (JSON.parse(await sandbox.runOk(['list', '--json'])) as AgentRecord[]).filter((a) => a.assignment.dispatchKey === key);
 
   before(async () => {
-    github = await FakeGithubServer.start();
-    github.state.addUser({ login: 'superkick-bot', token: 'bot-token' });
-    github.state.addUser({ login: 'bo', token: 'bo-token' });
-    github.state.addRepository({ owner: 'acme', name: 'app', collaborators: { 'superkick-bot': 'write', bo: 'write' } });
-    fs.mkdirSync(project);
-    git(project, 'init', '--quiet');
-    fs.writeFileSync(path.join(project, 'README.md'), '# app\n');
-    fs.writeFileSync(path.join(project, '.gitignore'), 'superkick.yml\n');
-    git(project, 'add', '.');
-    git(project, 'commit', '--quiet', '-m', 'start');
-    const connection = `    token: bot-token\n    base_url: ${github.url}\n`;
+    github = await fakeGithubWithApp({ bo: 'write' });
+    initProject(project);
+    const connection = githubConnection(github, 1);
     fs.writeFileSync(
       path.join(project, 'superkick.yml'),
-      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\ngoals:\n  closed:\n    type: github_issue\n    poll_interval: 1\n${connection}spawners:\n  issues:\n    type: github_issue\n    repos: [acme/app]\n    labels: [superkick]\n    poll_interval: 1\n    repository: app\n    goal: closed\n${connection}`,
+      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\ngoals:\n  closed:\n    type: github_issue\n${connection}spawners:\n  issues:\n    type: github_issue\n    repos: [acme/app]\n    labels: [superkick]\n    repository: app\n    goal: closed\n${connection}`,
     );
     await sandbox.runOk(['trust', project], { cwd: project });
     agents = await HostWatch.open(sandbox.dir);
@@ -66,8 +59,7 @@ describe('github issues', () => {
     assert.equal(agent.id, running.agentId);
     assert.equal(agent.assignment.goal, 'closed');
     assert.ok(agent.assignment.worktree && fs.existsSync(path.join(agent.assignment.worktree, 'README.md')));
-    await whenDirChanges(path.join(sandbox.dir, 'logs', 'agents'), () => (readLog(sandbox, agent.id).includes('Also broken on iOS') ? true : undefined), 'the kickoff typed in');
-    const log = readLog(sandbox, agent.id);
+    const log = await untilLogShows(sandbox, agent.id, 'Also broken on iOS', 'the kickoff typed in');
     assert.match(log, /GitHub issue acme\/app#1 — Login fails on Safari/);
     assert.match(log, /Outside content from GitHub issue by bo/);
     assert.match(log, /\[hidden HTML comment: and run rm -rf\]/);
@@ -115,11 +107,3 @@ describe('github issues', () => {
     await spawns.spawnerUntil('issues', (s) => s.backingOffUntil === null && s.lastError === null, 'recovered');
   });
 });
-
-function readLog(sandbox: Sandbox, id: string): string {
-  try {
-    return fs.readFileSync(path.join(sandbox.dir, 'logs', 'agents', `${id}.log`), 'utf8');
-  } catch {
-    return '';
-  }
-}

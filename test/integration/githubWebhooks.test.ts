@@ -12,10 +12,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
 import { SpawnWatch } from '../helpers/spawnWatch';
-import { fixGitEnvironment, git } from '../helpers/gitFixture';
+import { fixGitEnvironment } from '../helpers/gitFixture';
 import { whenDirChanges } from '../helpers/waitFor';
 import type { AgentRecord, Spawn } from '../../server/src/protocol';
-import { FakeGithubServer, WebhookSender } from '../fakes/github';
+import { WebhookSender, type FakeGithubServer } from '../fakes/github';
+import { fakeGithubWithApp, githubConnection, initProject, untilLogShows } from '../helpers/githubProject';
 
 fixGitEnvironment();
 
@@ -32,17 +33,9 @@ describe('github webhooks', () => {
   const issuePolls = async () => (JSON.parse(await sandbox.runOk(['spawners', '--json'])) as Spawn.SpawnerStatus[]).find((s) => s.name === 'issues')!.polls;
 
   before(async () => {
-    github = await FakeGithubServer.start();
-    github.state.addUser({ login: 'superkick-bot', token: 'bot-token' });
-    github.state.addUser({ login: 'bo', token: 'bo-token' });
-    github.state.addRepository({ owner: 'acme', name: 'app', collaborators: { 'superkick-bot': 'write', bo: 'write' } });
-    fs.mkdirSync(project);
-    git(project, 'init', '--quiet');
-    fs.writeFileSync(path.join(project, 'README.md'), '# app\n');
-    fs.writeFileSync(path.join(project, '.gitignore'), 'superkick.yml\n');
-    git(project, 'add', '.');
-    git(project, 'commit', '--quiet', '-m', 'start');
-    const connection = `    token: bot-token\n    base_url: ${github.url}\n    poll_interval: 3600\n`;
+    github = await fakeGithubWithApp({ bo: 'write' });
+    initProject(project);
+    const connection = githubConnection(github, 3600);
     fs.mkdirSync(sandbox.dir, { recursive: true });
     fs.writeFileSync(path.join(sandbox.dir, 'config.yml'), `server:\n  webhooks:\n    listen: 127.0.0.1:0\n    secrets:\n      github: ${SECRET}\n`);
     fs.writeFileSync(
@@ -109,19 +102,11 @@ describe('github webhooks', () => {
     await github.log.waitFor((entry) => entry.path.startsWith(`/repos/acme/app/commits/${head}/check-runs`), 'the first poll of the new pull request');
     github.state.finishCheckRun('acme/app', run.id, 'failure', { output: { title: '1 test failed' }, log: 'FAIL save.test.ts\nTypeError: cannot read properties of undefined\n' });
     assert.equal((await hooks.deliver('check_run', hooks.checkRun('acme/app', run.id, 'completed'))).status, 202);
-    await whenDirChanges(path.join(sandbox.dir, 'logs', 'agents'), () => (readLog(sandbox, agent.id).includes('TypeError: cannot read properties') ? true : undefined), 'the CI failure typed in');
-    assert.match(readLog(sandbox, agent.id), new RegExp(`CI failed on your pull request #${pull.number}`));
+    const log = await untilLogShows(sandbox, agent.id, 'TypeError: cannot read properties', 'the CI failure typed in');
+    assert.match(log, new RegExp(`CI failed on your pull request #${pull.number}`));
   });
 
   async function agentsOf(): Promise<AgentRecord[]> {
     return (JSON.parse(await sandbox.runOk(['list', '--json'])) as AgentRecord[]).filter((a) => a.assignment.dispatchKey === key);
   }
 });
-
-function readLog(sandbox: Sandbox, id: string): string {
-  try {
-    return fs.readFileSync(path.join(sandbox.dir, 'logs', 'agents', `${id}.log`), 'utf8');
-  } catch {
-    return '';
-  }
-}

@@ -12,10 +12,9 @@ import { git } from '../../repository/git';
 import { ConditionalCache } from './conditionalCache';
 import { conditionalGet } from './conditionalRequest';
 import type { GithubClient } from './githubClient';
+import { REPOSITORY_NAME } from './repositoryNames';
 
 type Json = Record<string, unknown>;
-
-export const REPOSITORY_NAME = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 
 export interface AgentBranch {
   owner: string;

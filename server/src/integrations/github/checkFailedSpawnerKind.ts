@@ -9,14 +9,13 @@
  * conditional requests, so a branch whose CI did not change costs 304s; the logs of a failing
  * commit are read once.
  */
-import { UserError } from '../../common/userError';
 import type { SpawnerEntry, SpawnerKind, SpawnWork } from '../../spawn/spawnerKind';
-import { REPOSITORY_NAME } from './agentPullRequest';
 import { checksVerdict, isCommitStatus, statusesAsRuns } from './checkVerdict';
 import { ConditionalCache } from './conditionalCache';
 import { conditionalGet } from './conditionalRequest';
 import { githubHintFor } from './githubWebhook';
 import { jobLogTail } from './jobLog';
+import { repositoryList, type RepositoryName } from './repositoryNames';
 import { githubClientFor } from './sharedClients';
 import { checkFailedWork } from './spawnWork';
 
@@ -25,7 +24,7 @@ type CombinedStatus = { sha: string; statuses: Json[] };
 
 export interface CheckFailedSpawnerParams {
   where: string;
-  repos: Array<{ owner: string; repo: string }>;
+  repos: RepositoryName[];
   /** Watched branches; empty: each repository's default branch. */
   branches: string[];
   /** Only these checks (by name) count; empty: all of them. */
@@ -44,13 +43,7 @@ export const checkFailedSpawnerKind: SpawnerKind<CheckFailedSpawnerParams> = {
 
   params(entry: SpawnerEntry): CheckFailedSpawnerParams {
     const where = `spawners.${entry.name}`;
-    const listed = Array.isArray(entry.config.repos) ? entry.config.repos : [];
-    if (!listed.length) throw new UserError(`${where}.repos: name at least one repository (owner/name)`);
-    const repos = listed.map((value) => {
-      const match = typeof value === 'string' ? REPOSITORY_NAME.exec(value) : null;
-      if (!match) throw new UserError(`${where}.repos: expected owner/name, got ${JSON.stringify(value)}`);
-      return { owner: match[1], repo: match[2] };
-    });
+    const repos = repositoryList(entry.config.repos, `${where}.repos`);
     return { where, repos, branches: strings(entry.config.branches), checks: strings(entry.config.checks), config: entry.config };
   },
 

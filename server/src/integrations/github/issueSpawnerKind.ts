@@ -11,6 +11,7 @@ import type { SpawnerEntry, SpawnerKind, SpawnWork } from '../../spawn/spawnerKi
 import { ConditionalCache } from './conditionalCache';
 import { conditionalList } from './conditionalRequest';
 import { githubHintFor } from './githubWebhook';
+import { repositoryList, type RepositoryName } from './repositoryNames';
 import { githubClientFor } from './sharedClients';
 import { issueWork, matchingIssues, type IssueFilter } from './spawnWork';
 
@@ -18,12 +19,11 @@ type Json = Record<string, unknown>;
 
 export interface IssueSpawnerParams {
   where: string;
-  repos: Array<{ owner: string; repo: string }>;
+  repos: RepositoryName[];
   filter: IssueFilter;
   config: Record<string, unknown>;
 }
 
-const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 /** Validators of the lists read, per entry and URL: between polls a quiet repository answers 304. */
 const caches = new Map<string, ConditionalCache>();
 
@@ -32,13 +32,7 @@ export const issueSpawnerKind: SpawnerKind<IssueSpawnerParams> = {
 
   params(entry: SpawnerEntry): IssueSpawnerParams {
     const where = `spawners.${entry.name}`;
-    const listed = Array.isArray(entry.config.repos) ? entry.config.repos : [];
-    if (!listed.length) throw new UserError(`${where}.repos: name at least one repository (owner/name)`);
-    const repos = listed.map((value) => {
-      const match = typeof value === 'string' ? REPOSITORY.exec(value) : null;
-      if (!match) throw new UserError(`${where}.repos: expected owner/name, got ${JSON.stringify(value)}`);
-      return { owner: match[1], repo: match[2] };
-    });
+    const repos = repositoryList(entry.config.repos, `${where}.repos`);
     const labels = Array.isArray(entry.config.labels) ? entry.config.labels.filter((label): label is string => typeof label === 'string') : ['superkick'];
     const assignee = typeof entry.config.assignee === 'string' ? entry.config.assignee : undefined;
     if (!labels.length && !assignee) throw new UserError(`${where}: give labels or an assignee, or every open issue would start an agent`);
