@@ -36,6 +36,8 @@ interface Running {
   failures: number;
   /** How long the source asked to be left alone after the last failure (a rate limit's retry-after). */
   retryAfterMs: number;
+  /** What the last poll logged, by topic, so the same line is not logged at every poll. */
+  said: Map<string, string>;
 }
 
 export class SpawnerManager extends EventEmitter<{ changed: [] }> {
@@ -123,6 +125,7 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
       again: false,
       failures: 0,
       retryAfterMs: 0,
+      said: new Map(),
       status: { workspace: entry.workspace, name: entry.name, type: entry.type, state: 'polling', intervalS, polls: 0, lastPollAt: null, lastError: null, nextPollAt: null, backingOffUntil: null, lastFound: 0, lastNew: 0, active: 0, maxAgents },
     };
     if (entry.config.enabled === false) {
@@ -201,10 +204,25 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
     const fresh = work.filter((item) => !this.deps.spawns.has(item.key));
     running.status.lastFound = work.length;
     running.status.lastNew = fresh.length;
+    const said = new Map<string, string>();
+    /** Logs a line once while it stays true, not at every poll (an entry polls every few seconds). */
+    const tell = (topic: string, level: 'info' | 'warn', message: string) => {
+      said.set(topic, message);
+      if (running.said.get(topic) !== message) this.deps.log[level](TAG, `${label(entry)}: ${message}`);
+    };
+    try {
+      await this.submitAll(running, fresh, tell);
+    } finally {
+      running.said = said;
+    }
+  }
+
+  private async submitAll(running: Running, fresh: SpawnWork[], tell: (topic: string, level: 'info' | 'warn', message: string) => void): Promise<void> {
+    const { entry } = running;
     for (const item of fresh) {
       if (running.abort.signal.aborted) return;
       if (this.deps.spawns.activeFor(entry.workspace, entry.name) >= running.status.maxAgents) {
-        this.deps.log.info(TAG, `${label(entry)}: ${fresh.length} new item(s), at max_agents ${running.status.maxAgents}; the rest waits for a later poll`);
+        tell('max_agents', 'info', `${fresh.length} new item(s), at max_agents ${running.status.maxAgents}; the rest waits for a later poll`);
         return;
       }
       try {
@@ -225,8 +243,9 @@ export class SpawnerManager extends EventEmitter<{ changed: [] }> {
           requestedBy: 'spawner',
         });
       } catch (error) {
-        // The dispatch is marked failed and spawn_failed told; the next item still gets its turn.
-        this.deps.log.warn(TAG, `${label(entry)}: ${item.key}: ${(error as Error).message}`);
+        // The dispatch is marked failed and spawn_failed told, or (wrong settings) the key is left for a later poll; the next item still gets its turn.
+        running.status.lastError = `${item.key}: ${(error as Error).message}`;
+        tell(`refused:${item.key}`, 'warn', running.status.lastError);
       }
     }
   }
