@@ -17,13 +17,13 @@
 import * as path from 'node:path';
 import type { Logger } from '../server/src/common/logger';
 import type { EffectiveConfig } from '../server/src/config/sections';
-import type { Clock, Timer } from '../server/src/monitors/clock';
 import { MonitorManager } from '../server/src/monitors/monitorManager';
 import type { AgentRecord } from '../server/src/protocol';
 import { TemplateEngines } from '../server/src/templates/engines';
 import { FakeGithubServer, fakeSha, type CheckConclusion, type LoggedRequest } from '../test/fakes/github';
 import { log, now, seededRandom, tempDir } from './common';
 import { NaiveGithubPoller } from './peers/naiveGithubPoller';
+import { SteppedClock } from '../test/helpers/steppedClock';
 import type { Row } from './report';
 
 const PULLS = 20;
@@ -122,38 +122,6 @@ async function playTheHour(github: FakeGithubServer, pulls: WatchedPull[], plans
     github.clock.advance(INTERVAL_S * 1000);
     applyChanges(github, pulls, plans, atS);
     await step();
-  }
-}
-
-/** The manager's time, moved by the bench: the timers due at one instant fire together, then their polls are let finish. */
-class SteppedClock implements Clock {
-  private timers: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
-
-  constructor(private at: number) {}
-
-  now(): number {
-    return this.at;
-  }
-
-  after(ms: number, fn: () => void): Timer {
-    const timer = { at: this.at + Math.max(0, ms), fn, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.cancelled = true) };
-  }
-
-  async advance(ms: number, settle: () => Promise<void>): Promise<void> {
-    const end = this.at + ms;
-    for (;;) {
-      this.timers = this.timers.filter((timer) => !timer.cancelled);
-      const next = Math.min(...this.timers.map((timer) => timer.at));
-      if (!(next <= end)) break;
-      this.at = next;
-      const due = this.timers.filter((timer) => timer.at === next);
-      this.timers = this.timers.filter((timer) => timer.at !== next);
-      for (const timer of due) if (!timer.cancelled) timer.fn();
-      await settle();
-    }
-    this.at = end;
   }
 }
 

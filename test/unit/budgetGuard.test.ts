@@ -1,7 +1,8 @@
 /**
  * Budgets against a scripted spending source: warn once near a limit, pause
  * at it (interrupt key pressed on a working agent, held so nothing is
- * injected), and a raise that releases it with a message to go on.
+ * injected), and a raise that releases it with a message to go on; at
+ * midnight (a stepped clock) the day's limit starts again.
  */
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import { SupervisionBus } from '../../server/src/supervisor/supervisionBus';
 import { superkickPaths } from '../../server/src/common/paths';
 import { BudgetGuard, type BudgetSettings } from '../../server/src/budget/budgetGuard';
 import type { Spending } from '../../server/src/budget/spending';
+import { SteppedClock } from '../helpers/steppedClock';
 import { localDate } from '../../server/src/cost/costLedger';
 import { driverNamed } from '../../server/src/drivers';
 import type { Logger } from '../../server/src/common/logger';
@@ -24,17 +26,23 @@ import type { AgentSpec, SupervisionEvent } from '../../server/src/protocol';
 
 const quiet: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 
+/** Each agent's cost so far, all of it spent on the clock's day (a new day starts at zero). */
 class ScriptedSpending extends EventEmitter implements Spending {
   readonly agents = new Map<string, number | null>();
+  private readonly spentOn = new Map<string, string>();
+  constructor(private readonly today: () => string) {
+    super();
+  }
   spend(agentId: string, usd: number | null): void {
     this.agents.set(agentId, usd);
+    this.spentOn.set(agentId, this.today());
     this.emit('changed', agentId);
   }
   agentUsd(agentId: string): number | null {
     return this.agents.get(agentId) ?? null;
   }
-  dayUsd(): number {
-    return [...this.agents.values()].reduce<number>((sum, usd) => sum + (usd ?? 0), 0);
+  dayUsd(day: string): number {
+    return [...this.agents].reduce<number>((sum, [id, usd]) => sum + (this.spentOn.get(id) === day ? (usd ?? 0) : 0), 0);
   }
   spawnerDayUsd(): number {
     return 0;
@@ -49,6 +57,7 @@ describe('budget guard', () => {
   let events: SupervisionEvent[];
   let typed: Array<{ text: string; queued: boolean }>;
   let settings: BudgetSettings;
+  let clock: SteppedClock;
 
   const spec = (budgetUsd?: number): AgentSpec => ({ command: 'claude', args: [], cwd: '/tmp', name: 'fixer', driver: 'claude', cols: 80, rows: 24, history: 10, record: false, workspace: null, assignment: budgetUsd ? { budgetUsd } : {} });
   /** An agent connected through a fake link that records what is typed into it. */
@@ -68,9 +77,11 @@ describe('budget guard', () => {
     const bus = new SupervisionBus();
     events = [];
     bus.on('event', (event) => events.push(event));
-    spending = new ScriptedSpending();
+    // An evening, local time: the day's budget starts again in an hour.
+    clock = new SteppedClock(new Date(2026, 10, 24, 23, 0, 0).getTime());
+    spending = new ScriptedSpending(() => localDate(new Date(clock.now())));
     settings = {};
-    guard = new BudgetGuard(registry, queue, bus, spending, () => settings, (id) => driverNamed(registry.record(id).driver), quiet);
+    guard = new BudgetGuard(registry, queue, bus, spending, () => settings, (id) => driverNamed(registry.record(id).driver), quiet, clock);
     guard.start();
   });
 
@@ -126,9 +137,28 @@ describe('budget guard', () => {
     // The day's limit holds every agent, also one whose own cost is unknown; only the working ones had a turn to interrupt.
     assert.equal(registry.record(unknown).hold?.by, 'budget');
     assert.deepEqual(typed.map((t) => t.text), ['\x1b', '\x1b']);
-    const standing = guard.standing(registry.record(unknown), localDate(new Date()));
+    const standing = guard.standing(registry.record(unknown));
     assert.equal(standing.spentUsd, null, 'unknown, never guessed as zero');
     assert.deepEqual(standing.limits.map((l) => l.kind), ['day']);
+  });
+
+  it("releases agents held by the day's limit at midnight, telling them why; an agent's own limit still holds", async () => {
+    settings = { daily_usd: 1 };
+    const held = agent(undefined, 'idle');
+    const ownLimit = agent(0.5, 'idle');
+    spending.spend(held, 0.7);
+    spending.spend(ownLimit, 0.6);
+    assert.equal(registry.record(held).hold?.by, 'budget');
+    await clock.advance(59 * 60_000);
+    assert.equal(registry.record(held).hold?.by, 'budget', 'still today');
+    await clock.advance(2 * 60_000);
+    assert.equal(registry.record(held).hold, null);
+    assert.match(queue.pending(held)[0].text, /A new day began and the day's budget starts again .*You may continue/);
+    assert.equal(registry.record(ownLimit).hold?.by, 'budget', 'its own $0.50 is spent whatever the day');
+    // And the next day's spending is held again when it reaches the limit.
+    spending.spend(held, 1.1);
+    assert.equal(registry.record(held).hold?.by, 'budget');
+    assert.equal(events.filter((e) => e.type === 'budget_exceeded' && e.agentId === held).length, 2, 'told on each day');
   });
 
   it("holds an agent started after today's budget is spent", () => {

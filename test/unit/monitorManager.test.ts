@@ -12,37 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../../server/src/common/logger';
 import type { AgentRecord, ConfigStatus } from '../../server/src/protocol';
-import type { Clock, Timer } from '../../server/src/monitors/clock';
+import { SteppedClock } from '../helpers/steppedClock';
 import { MonitorManager } from '../../server/src/monitors/monitorManager';
 import { MonitorRetryError, type MonitorEvent, type MonitorKind, type MonitorPollResult, type MonitorProbe } from '../../server/src/monitors/monitorKind';
 import { TemplateEngines } from '../../server/src/templates/engines';
 import type { AgentsChangedEvent } from '../../server/src/supervisor/agentRegistry';
-
-class FakeClock implements Clock {
-  t = Date.parse('2026-01-01T00:00:00Z');
-  private timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
-  now(): number {
-    return this.t;
-  }
-  after(ms: number, fn: () => void): Timer {
-    const timer = { at: this.t + ms, fn, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.cancelled = true) };
-  }
-  /** Moves time forward, firing due timers in order and letting each one's work finish. */
-  async advance(ms: number, manager: MonitorManager): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => !t.cancelled && t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.t = due.at;
-      due.fn();
-      await manager.settled();
-    }
-    this.t = end;
-  }
-}
 
 const quietLog = (): Logger & { warnings: string[] } => {
   const warnings: string[] = [];
@@ -78,7 +52,7 @@ const change = (id: string, value: string): MonitorEvent => ({ id, template: 'ch
 
 interface World {
   manager: MonitorManager;
-  clock: FakeClock;
+  clock: SteppedClock;
   kind: FakeKind;
   queued: { agentId: string; text: string; priority?: number; dedupeKey?: string; source?: string }[];
   registry: EventEmitter & { agents: AgentRecord[] };
@@ -92,11 +66,14 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function world(options: { agents: AgentRecord[]; monitors: Record<string, unknown>; file?: string; clock?: FakeClock; kind?: FakeKind; failEnqueue?: boolean }): World {
+/** Lets the work a fired timer started finish before the clock moves on. */
+const settle = (w: { manager: MonitorManager }) => () => w.manager.settled();
+
+function world(options: { agents: AgentRecord[]; monitors: Record<string, unknown>; file?: string; clock?: SteppedClock; kind?: FakeKind; failEnqueue?: boolean }): World {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-mon-'));
   dirs.push(dir);
   const file = options.file ?? path.join(dir, 'monitors.json');
-  const clock = options.clock ?? new FakeClock();
+  const clock = options.clock ?? new SteppedClock();
   const kind = options.kind ?? new FakeKind();
   const log = quietLog();
   const queued: World['queued'] = [];
@@ -131,7 +108,7 @@ function world(options: { agents: AgentRecord[]; monitors: Record<string, unknow
 async function begin(w: World): Promise<void> {
   w.manager.start();
   await w.manager.settled();
-  await w.clock.advance(0, w.manager);
+  await w.clock.advance(0, settle(w));
 }
 
 const FAKE = { type: 'fake', poll_interval: 10, template: 'changed {{ item.value }}' };
@@ -143,15 +120,15 @@ describe('monitor manager', () => {
     w.kind.pollResult = () => ({ state: { seen: ++n }, events: n === 2 ? [change(`c${n}`, 'red')] : [] });
     await begin(w);
     assert.equal(w.kind.polls.length, 1);
-    await w.clock.advance(9_999, w.manager);
+    await w.clock.advance(9_999, settle(w));
     assert.equal(w.kind.polls.length, 1, 'not before the interval');
-    await w.clock.advance(1, w.manager);
+    await w.clock.advance(1, settle(w));
     assert.equal(w.kind.polls.length, 2);
     assert.equal(w.queued.length, 1);
     assert.equal(w.queued[0].agentId, 'a1');
     assert.equal(w.queued[0].source, 'monitor:watch');
     assert.match(w.queued[0].text, /^SUPERKICK \[2026-01-01 00:00:10 UTC\]: changed from watch\nchanged red$/);
-    await w.clock.advance(10_000, w.manager);
+    await w.clock.advance(10_000, settle(w));
     assert.equal(w.kind.polls.length, 3);
     assert.equal(w.queued.length, 1, 'nothing new');
     const status = w.manager.status();
@@ -166,14 +143,14 @@ describe('monitor manager', () => {
     const w = world({ agents: [agent('a1')], monitors: { watch: FAKE } });
     w.kind.probeResult = () => ({ applies: false, reason: 'no pull request for branch main' });
     await begin(w);
-    await w.clock.advance(30_000, w.manager);
+    await w.clock.advance(30_000, settle(w));
     assert.equal(w.kind.polls.length, 0);
     assert.equal(w.kind.probes, 4);
     const [entry] = w.manager.status().entries;
     assert.equal(entry.state, 'not_applicable');
     assert.equal(entry.message, 'no pull request for branch main');
     w.kind.probeResult = () => ({ applies: true, resources: [{ key: 'R', params: { name: 'R' }, label: 'thing R' }] });
-    await w.clock.advance(10_000, w.manager);
+    await w.clock.advance(10_000, settle(w));
     assert.equal(w.manager.status().entries[0].state, 'watching');
     assert.equal(w.kind.polls.length, 1);
     w.manager.stop();
@@ -184,9 +161,9 @@ describe('monitor manager', () => {
     await begin(w);
     assert.deepEqual(w.manager.status().resources.map((r) => r.label), ['thing R']);
     w.kind.probeResult = () => ({ applies: true, resources: [{ key: 'S', params: { name: 'S' }, label: 'thing S' }] });
-    await w.clock.advance(299_999, w.manager);
+    await w.clock.advance(299_999, settle(w));
     assert.equal(w.kind.probes, 1, 'not before ten intervals and five minutes');
-    await w.clock.advance(1, w.manager);
+    await w.clock.advance(1, settle(w));
     assert.equal(w.kind.probes, 2);
     assert.deepEqual(w.manager.status().resources.map((r) => r.label), ['thing S']);
     assert.equal(w.kind.polls.at(-1), 'S', 'the new resource is polled at once');
@@ -194,7 +171,7 @@ describe('monitor manager', () => {
     w.kind.probeResult = () => {
       throw new Error('API down');
     };
-    await w.clock.advance(600_000, w.manager);
+    await w.clock.advance(600_000, settle(w));
     const [entry] = w.manager.status().entries;
     assert.equal(entry.state, 'watching', 'a failed re-probe keeps what it watched');
     assert.equal(entry.message, 'probe failed: API down');
@@ -247,7 +224,7 @@ describe('monitor manager', () => {
     let n = 0;
     w.kind.pollResult = () => ({ state: { seen: ++n }, events: n === 2 ? [change('x', 'blue')] : [] });
     await begin(w);
-    await w.clock.advance(10_000, w.manager);
+    await w.clock.advance(10_000, settle(w));
     assert.equal(w.kind.polls.length, 2, 'one poll at start, one after the shortest interval');
     assert.deepEqual(w.queued.map((q) => q.agentId).sort(), ['a1', 'a2']);
     const [resource] = w.manager.status().resources;
@@ -263,20 +240,20 @@ describe('monitor manager', () => {
     w.kind.pollResult = () => new Promise((resolve) => (release = () => resolve({ state: { seen: 1 }, events: [] })));
     w.manager.start();
     await new Promise(setImmediate);
-    void w.clock.advance(0, w.manager);
+    void w.clock.advance(0, settle(w));
     await new Promise(setImmediate);
     assert.equal(w.kind.polls.length, 1);
     // Time passes while the poll hangs: nothing else starts (the timer is armed only after a poll ends).
-    const stepping = w.clock.advance(60_000, w.manager);
+    const stepping = w.clock.advance(60_000, settle(w));
     await new Promise(setImmediate);
     assert.equal(w.kind.polls.length, 1);
     release();
     await stepping;
     w.kind.pollResult = () => ({ state: { seen: 1 }, events: [] });
-    await w.clock.advance(10_000, w.manager);
+    await w.clock.advance(10_000, settle(w));
     const polls = w.kind.polls.length;
     w.registry.emit('changed', { record: agent('a1', { state: 'exited' }) } satisfies AgentsChangedEvent);
-    await w.clock.advance(60_000, w.manager);
+    await w.clock.advance(60_000, settle(w));
     assert.equal(w.kind.polls.length, polls, 'no polls after the only agent exited');
     assert.deepEqual(w.manager.status(), { resources: [], entries: [] });
     w.manager.stop();
@@ -297,28 +274,28 @@ describe('monitor manager', () => {
     ];
     w.kind.pollResult = () => script.shift()!();
     await begin(w);
-    await w.clock.advance(10_000, w.manager);
+    await w.clock.advance(10_000, settle(w));
     assert.equal(w.kind.polls.length, 2);
     let [resource] = w.manager.status().resources;
     assert.equal(resource.lastError, 'connection refused');
     assert.equal(resource.backingOffUntil, new Date(w.clock.now() + 20_000).toISOString(), 'interval × 2 after the first failure');
-    await w.clock.advance(19_999, w.manager);
+    await w.clock.advance(19_999, settle(w));
     assert.equal(w.kind.polls.length, 2, 'waits out the backoff');
-    await w.clock.advance(1, w.manager);
+    await w.clock.advance(1, settle(w));
     assert.equal(w.kind.polls.length, 3);
     [resource] = w.manager.status().resources;
     assert.equal(resource.backingOffUntil, new Date(w.clock.now() + 300_000).toISOString(), 'the retry-after is longer than the backoff, so it wins');
-    await w.clock.advance(299_999, w.manager);
+    await w.clock.advance(299_999, settle(w));
     assert.equal(w.kind.polls.length, 3);
-    await w.clock.advance(1, w.manager);
+    await w.clock.advance(1, settle(w));
     assert.equal(w.kind.polls.length, 4);
     assert.equal(w.queued.length, 1, 'the change made during the outage arrives');
     [resource] = w.manager.status().resources;
     assert.equal(resource.lastError, null);
     assert.equal(resource.backingOffUntil, new Date(w.clock.now() + 45_000).toISOString(), 'a source asking for a longer wait on success is honoured too');
-    await w.clock.advance(44_999, w.manager);
+    await w.clock.advance(44_999, settle(w));
     assert.equal(w.kind.polls.length, 4);
-    await w.clock.advance(1, w.manager);
+    await w.clock.advance(1, settle(w));
     assert.equal(w.kind.polls.length, 5);
     assert.equal(w.manager.status().resources[0].backingOffUntil, null);
     w.manager.stop();
@@ -340,15 +317,15 @@ describe('monitor manager', () => {
     w.kind.pollResult = () => {
       throw new MonitorRetryError('secondary rate limit', 120_000);
     };
-    await w.clock.advance(10_000, w.manager);
+    await w.clock.advance(10_000, settle(w));
     assert.deepEqual(w.kind.polls.slice(2), ['R']);
     const byLabel = new Map(w.manager.status().resources.map((r) => [r.label, r]));
     assert.equal(byLabel.get('thing S')!.nextPollAt, new Date(start + 130_000).toISOString(), 'S waits with R instead of polling at 20 s');
     assert.equal(byLabel.get('thing S')!.backingOffUntil, new Date(start + 130_000).toISOString());
     w.kind.pollResult = () => ({ state: { seen: 0 }, events: [] });
-    await w.clock.advance(119_999, w.manager);
+    await w.clock.advance(119_999, settle(w));
     assert.deepEqual(w.kind.polls.slice(2), ['R']);
-    await w.clock.advance(1, w.manager);
+    await w.clock.advance(1, settle(w));
     assert.ok(w.kind.polls.slice(3).includes('S'), 'S polls once the wait is over');
     w.manager.stop();
   });
@@ -365,7 +342,7 @@ describe('monitor manager', () => {
   });
 
   it('after a restart nothing is queued again, the schedule goes on, and a late joiner hears how things stand', async () => {
-    const clock = new FakeClock();
+    const clock = new SteppedClock();
     const kind = new FakeKind();
     kind.current = (state: { seen: number }) => (state.seen ? [change(`c${state.seen}`, 'still red')] : []);
     kind.pollResult = () => ({ state: { seen: 1 }, events: [change('c1', 'red')] });
@@ -374,20 +351,20 @@ describe('monitor manager', () => {
     assert.equal(first.queued.length, 1);
     first.manager.stop();
 
-    await clock.advance(3_000, first.manager);
+    await clock.advance(3_000, settle(first));
     const second = world({ agents: [agent('a1'), agent('a2')], monitors: { watch: FAKE }, clock, kind, file: first.file });
     await begin(second);
     assert.equal(kind.polls.length, 1, 'no poll at start: the last one was 3 s ago');
     assert.deepEqual(second.queued.map((q) => q.agentId), ['a2'], 'a1 had c1 already; a2 joins while it stands');
     assert.equal(second.manager.status().resources[0].nextPollAt, new Date(clock.now() + 7_000).toISOString());
-    await clock.advance(7_000, second.manager);
+    await clock.advance(7_000, settle(second));
     assert.equal(kind.polls.length, 2);
     assert.equal(second.queued.length, 1, 'c1 again from the poll goes to nobody');
     second.manager.stop();
   });
 
   it('an event seen but not queued before a crash is queued after the restart', async () => {
-    const clock = new FakeClock();
+    const clock = new SteppedClock();
     const kind = new FakeKind();
     kind.pollResult = () => ({ state: { seen: 1 }, events: [change('c1', 'red')] });
     const first = world({ agents: [agent('a1')], monitors: { watch: FAKE }, clock, kind, failEnqueue: true });

@@ -9,7 +9,9 @@
  * Limits come from the agent's workspace (`budget:`) and its assignment
  * (`--budget`, a spawner's `budget_usd`): the agent's own cost, the day's
  * cost of all agents, and the day's cost of its spawner's agents. A raise is
- * headroom for that one agent, on whichever of its limits holds it.
+ * headroom for that one agent, on whichever of its limits holds it. At local
+ * midnight the day's limits start again: agents held by them go on by
+ * themselves, told why.
  */
 import { ResponseError } from 'vscode-jsonrpc';
 import { AgentLink, ErrorCode, type AgentRecord } from '../protocol';
@@ -21,6 +23,7 @@ import type { DriverProfile } from '../drivers/profile';
 import type { Logger } from '../common/logger';
 import { localDate } from '../cost/costLedger';
 import { formatUsd, type Spending } from './spending';
+import { systemClock, type Clock, type Timer } from '../common/clock';
 
 export interface BudgetSettings {
   daily_usd?: number;
@@ -49,7 +52,10 @@ export class BudgetGuard {
     private readonly settingsOf: (workspace: string | null) => BudgetSettings,
     private readonly profileOf: (agentId: string) => DriverProfile,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  private midnight: Timer | undefined;
 
   /** Checks every live agent now and whenever spending or budgets change. */
   start(): void {
@@ -61,19 +67,25 @@ export class BudgetGuard {
       this.check(record);
     });
     this.checkAll();
+    this.atNextMidnight();
   }
 
-  checkAll(): void {
+  stop(): void {
+    this.midnight?.cancel();
+    this.midnight = undefined;
+  }
+
+  checkAll(options: { newDay?: boolean } = {}): void {
     for (const record of this.registry.list({ includeExited: false })) {
       try {
-        this.check(record);
+        this.check(record, options);
       } catch (error) {
         this.log.error(TAG, `could not check the budget of ${record.id}: ${(error as Error).message}`);
       }
     }
   }
 
-  standing(record: AgentRecord, day = localDate(new Date())): AgentBudget {
+  standing(record: AgentRecord, day = localDate(new Date(this.clock.now()))): AgentBudget {
     const settings = this.settingsOf(record.workspace);
     const raisedUsd = this.registry.stored(record.id)?.budgetRaisedUsd ?? 0;
     const spentUsd = this.spending.agentUsd(record.id);
@@ -103,14 +115,26 @@ export class BudgetGuard {
     return { budget: this.standing(after), released: wasHeld && !after.hold };
   }
 
-  private check(record: AgentRecord, options: { raisedBy?: number } = {}): void {
-    const budget = this.standing(record);
+  /** The day's limits are spent per local day: at midnight every agent is checked again, and those held by yesterday's go on. */
+  private atNextMidnight(): void {
+    const now = new Date(this.clock.now());
+    const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 0, 0, 1);
+    this.midnight = this.clock.after(next.getTime() - now.getTime(), () => {
+      this.log.info(TAG, `a new day (${localDate(new Date(this.clock.now()))}): the day's budgets start again`);
+      this.checkAll({ newDay: true });
+      this.atNextMidnight();
+    });
+  }
+
+  private check(record: AgentRecord, options: { raisedBy?: number; newDay?: boolean } = {}): void {
+    const day = localDate(new Date(this.clock.now()));
+    const budget = this.standing(record, day);
     const warnAt = this.settingsOf(record.workspace).warn_at_percent ?? DEFAULT_WARN_PERCENT;
     const over = budget.limits.find((limit) => limit.spentUsd >= limit.limitUsd);
     for (const limit of budget.limits) {
       if (limit !== over && limit.percent >= warnAt && limit.spentUsd < limit.limitUsd) {
         // Keyed by the limit in force: after a raise, nearing the new limit warns again.
-        this.publishOnce('budget_warning', `${record.id}:${limit.kind}:${limit.limitUsd}`, {
+        this.publishOnce('budget_warning', limitKey(record, limit, day), {
           agentId: record.id,
           workspace: record.workspace,
           summary: `${record.name} has spent ${formatUsd(limit.spentUsd)} of ${LIMIT_WORDS[limit.kind]} (${formatUsd(limit.limitUsd)})`,
@@ -119,8 +143,8 @@ export class BudgetGuard {
       }
     }
     const held = record.hold?.by === 'budget';
-    if (over && !held) this.pause(record, over);
-    else if (!over && held) this.release(record, budget, options.raisedBy);
+    if (over && !held) this.pause(record, over, day);
+    else if (!over && held) this.release(record, budget, options);
   }
 
   private publishOnce(...[type, key, fields]: Parameters<SupervisionBus['publish']>): void {
@@ -130,9 +154,9 @@ export class BudgetGuard {
     this.bus.publish(type, key, fields);
   }
 
-  private pause(record: AgentRecord, limit: LimitStanding): void {
+  private pause(record: AgentRecord, limit: LimitStanding, day: string): void {
     const reason = `reached ${LIMIT_WORDS[limit.kind]}: ${formatUsd(limit.spentUsd)} of ${formatUsd(limit.limitUsd)}. Raise it with: superkick budget raise ${record.id} <usd>, or stop it with: superkick stop ${record.id}`;
-    this.registry.setHold(record.id, { reason, by: 'budget', since: new Date().toISOString() });
+    this.registry.setHold(record.id, { reason, by: 'budget', since: new Date(this.clock.now()).toISOString() });
     this.log.warn(TAG, `agent ${record.id} paused: ${reason}`);
     const key = this.profileOf(record.id).interruptKey;
     if (key && record.state === 'working' && record.connected) {
@@ -142,7 +166,7 @@ export class BudgetGuard {
         .sendRequest(AgentLink.AgentInput.type, { text: key, submit: false, queued: false })
         .catch((error: Error) => this.log.warn(TAG, `could not interrupt ${record.id}: ${error.message}`));
     }
-    this.publishOnce('budget_exceeded', `${record.id}:${limit.kind}:${limit.limitUsd}`, {
+    this.publishOnce('budget_exceeded', limitKey(record, limit, day), {
       agentId: record.id,
       workspace: record.workspace,
       summary: `${record.name} is paused: it ${reason}`,
@@ -150,9 +174,9 @@ export class BudgetGuard {
     });
   }
 
-  private release(record: AgentRecord, budget: AgentBudget, raisedBy: number | undefined): void {
+  private release(record: AgentRecord, budget: AgentBudget, cause: { raisedBy?: number; newDay?: boolean }): void {
     const limits = budget.limits.map((limit) => `${LIMIT_WORDS[limit.kind]} is now ${formatUsd(limit.limitUsd)}, ${formatUsd(limit.spentUsd)} spent`).join('; ');
-    const who = raisedBy ? `A person raised your budget by ${formatUsd(raisedBy)}` : 'Your budget was raised';
+    const who = cause.raisedBy ? `A person raised your budget by ${formatUsd(cause.raisedBy)}` : cause.newDay ? "A new day began and the day's budget starts again" : 'Your budget was raised';
     this.log.info(TAG, `agent ${record.id} released: ${limits}`);
     this.queue.enqueue(record.id, {
       text: `Superkick: ${who} (${limits}). You may continue with your task where you left off.`,
@@ -164,4 +188,9 @@ export class BudgetGuard {
     // Queued before the hold ends: it goes in first, with what waited during the pause, as one turn.
     this.registry.setHold(record.id, null);
   }
+}
+
+/** What a warning or a pause is about, to tell it once: the agent, the limit in force, and for a day's limit the day. */
+function limitKey(record: AgentRecord, limit: LimitStanding, day: string): string {
+  return `${record.id}:${limit.kind}:${limit.limitUsd}${limit.kind === 'agent' ? '' : `:${day}`}`;
 }

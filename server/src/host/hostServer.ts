@@ -194,6 +194,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
       clearInterval(sweep);
       goals.close();
       lifecycle.stop();
+      budgets.stop();
       notify.stop();
       monitors.stop();
       spawners.stop();

@@ -19,7 +19,7 @@ import { sanitizeUntrusted } from '../supervisor/untrustedText';
 import { agentDrop, eventDrop, untrustedObject, type TemplateContext } from '../templates/drops';
 import { overrideFromConfig, type RenderOptions } from '../templates/engine';
 import { entriesForAgent } from './agentEntries';
-import { systemClock, type Clock, type Timer } from './clock';
+import { systemClock, type Clock, type Timer } from '../common/clock';
 import { MonitorRetryError, type MonitorEntry, type MonitorEnv, type MonitorEvent, type AnyMonitorKind, type MonitorResource } from './monitorKind';
 import { MonitorStore } from './monitorStore';
 import type { WebhookHint } from '../webhooks/webhookIntake';

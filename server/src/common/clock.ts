@@ -1,4 +1,4 @@
-/** Time for the monitor manager, so its schedule can be tested with a fake clock instead of sleeps. */
+/** Time for the host's schedules (monitor polls, the budget's new day), so they can be tested with a fake clock instead of sleeps. */
 export interface Timer {
   cancel(): void;
 }
