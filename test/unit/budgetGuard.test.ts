@@ -161,6 +161,19 @@ describe('budget guard', () => {
     assert.equal(events.filter((e) => e.type === 'budget_exceeded' && e.agentId === held).length, 2, 'told on each day');
   });
 
+  it('releases them after a host that was down at midnight starts again, with the same words', async () => {
+    settings = { daily_usd: 1 };
+    const held = agent(undefined, 'idle');
+    spending.spend(held, 1.2);
+    guard.stop();
+    await clock.advance(2 * 3600_000);
+    const restarted = new BudgetGuard(registry, queue, new SupervisionBus(), spending, () => settings, (id) => driverNamed(registry.record(id).driver), quiet, clock);
+    restarted.start();
+    restarted.stop();
+    assert.equal(registry.record(held).hold, null);
+    assert.match(queue.pending(held)[0].text, /A new day began/);
+  });
+
   it("holds an agent started after today's budget is spent", () => {
     settings = { daily_usd: 1 };
     const spender = agent();

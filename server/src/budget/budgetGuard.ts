@@ -144,7 +144,8 @@ export class BudgetGuard {
     }
     const held = record.hold?.by === 'budget';
     if (over && !held) this.pause(record, over, day);
-    else if (!over && held) this.release(record, budget, options);
+    // Held since an earlier day (the host was down at midnight): the new day is why it goes on.
+    else if (!over && held) this.release(record, budget, { ...options, newDay: options.newDay || (!options.raisedBy && localDate(new Date(record.hold!.since)) !== day) });
   }
 
   private publishOnce(...[type, key, fields]: Parameters<SupervisionBus['publish']>): void {
