@@ -166,7 +166,8 @@ export class MonitorManager {
     }
     for (const watch of this.agents.values()) {
       for (const entry of watch.entries.values()) {
-        if (entry.state !== 'not_applicable' || !entry.timer || !entry.kind?.wakesProbe?.(hint)) continue;
+        const kind = entry.kind;
+        if (entry.state !== 'not_applicable' || !entry.timer || !kind?.wakesProbe || !this.safely(() => kind.wakesProbe!(hint), false, `monitor "${entry.name}": wakesProbe()`)) continue;
         woken += 1;
         entry.timer.cancel();
         entry.timer = null;
