@@ -24,8 +24,8 @@ export class ConfigWatch {
     return watch;
   }
 
-  /** The first change (from now on) of `workspace` that `predicate` accepts. */
-  next(workspace: string, predicate: (change: Host.ConfigChanged.Params) => boolean, what: string): Promise<Host.ConfigChanged.Params> {
+  /** The first change (from now on) of `workspace` (null: the user's config.yml alone) that `predicate` accepts. */
+  next(workspace: string | null, predicate: (change: Host.ConfigChanged.Params) => boolean, what: string): Promise<Host.ConfigChanged.Params> {
     const from = this.changes.length;
     return whenEvent(
       (listener) => {

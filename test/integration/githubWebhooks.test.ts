@@ -4,7 +4,8 @@
  * and `pull_request` and `check_run` deliveries bring its pull request's
  * failing CI to it at once; the same delivery twice is taken once; unsigned,
  * forged, malformed and misaddressed deliveries are refused with clear
- * statuses and change nothing, and the host carries on.
+ * statuses and change nothing, and the host carries on; a bad edit of
+ * `server.webhooks` changes nothing, a new secret takes over.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
 import { SpawnWatch } from '../helpers/spawnWatch';
+import { ConfigWatch } from '../helpers/configWatch';
 import { fixGitEnvironment } from '../helpers/gitFixture';
 import { whenDirChanges } from '../helpers/waitFor';
 import type { AgentRecord, Spawn } from '../../server/src/protocol';
@@ -104,6 +106,35 @@ describe('github webhooks', () => {
     assert.equal((await hooks.deliver('check_run', hooks.checkRun('acme/app', run.id, 'completed'))).status, 202);
     const log = await untilLogShows(sandbox, agent.id, 'TypeError: cannot read properties', 'the CI failure typed in');
     assert.match(log, new RegExp(`CI failed on your pull request #${pull.number}`));
+  });
+
+  it('follows its settings in config.yml: a bad edit leaves it as it was, a new secret takes over from the old', async () => {
+    const userConfig = path.join(sandbox.dir, 'config.yml');
+    const addressFile = path.join(sandbox.dir, 'run', 'webhooks.json');
+    const config = await ConfigWatch.open(sandbox.dir);
+    try {
+      const rejected = config.next(null, (change) => !change.status.ok, 'the bad edit rejected');
+      fs.writeFileSync(userConfig, `server:\n  webhooks:\n    listen: somewhere\n    secrets:\n      github: other\n`);
+      await rejected;
+      assert.equal((await hooks.deliver('ping', hooks.ping('acme/app'))).status, 202, 'still taking deliveries signed with the last good secret');
+
+      // The receiver starts again with the new secret: its address file is written anew.
+      const address = () => JSON.parse(fs.readFileSync(addressFile, 'utf8')) as { services: Record<string, string>; since: string };
+      const before = address().since;
+      fs.writeFileSync(userConfig, `server:\n  webhooks:\n    listen: 127.0.0.1:0\n    secrets:\n      github: rotated\n`);
+      receiver = await whenDirChanges(path.dirname(addressFile), () => {
+        try {
+          const now = address();
+          return now.since === before ? undefined : now.services.github;
+        } catch {
+          return undefined; // between the old file's removal and the new one
+        }
+      }, 'the receiver listening with the new secret');
+      assert.equal((await hooks.deliver('ping', hooks.ping('acme/app'))).status, 401, 'the old secret no longer signs');
+      assert.equal((await hooks.deliver('ping', hooks.ping('acme/app'), { signWith: 'rotated' })).status, 202);
+    } finally {
+      config.close();
+    }
   });
 
   async function agentsOf(): Promise<AgentRecord[]> {

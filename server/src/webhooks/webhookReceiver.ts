@@ -73,7 +73,7 @@ export class WebhookReceiver {
     const services = this.deps.intakes.filter((intake) => settings.secrets[intake.service]).map((intake) => intake.service);
     const url = `http://${host}:${address.port}`;
     fs.mkdirSync(path.dirname(this.deps.addressFile), { recursive: true });
-    writeFileAtomic(this.deps.addressFile, `${JSON.stringify({ url, services: Object.fromEntries(services.map((service) => [service, `${url}/webhooks/${service}`])) }, null, 2)}\n`);
+    writeFileAtomic(this.deps.addressFile, `${JSON.stringify({ url, services: Object.fromEntries(services.map((service) => [service, `${url}/webhooks/${service}`])), since: new Date().toISOString() }, null, 2)}\n`);
     const unknown = Object.keys(settings.secrets).filter((service) => !services.includes(service));
     if (unknown.length) this.deps.log.warn(TAG, `server.webhooks.secrets: no webhook intake for ${unknown.join(', ')}`);
     this.deps.log.info(TAG, `taking deliveries at ${services.map((service) => `${url}/webhooks/${service}`).join(', ')}`);
