@@ -5,7 +5,8 @@
  * failing CI to it at once; the same delivery twice is taken once; unsigned,
  * forged, malformed and misaddressed deliveries are refused with clear
  * statuses and change nothing, and the host carries on; a bad edit of
- * `server.webhooks` changes nothing, a new secret takes over.
+ * `server.webhooks` changes nothing, a new secret takes over; an `issues`
+ * closed delivery meets the agent's issue goal at once.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
 import { SpawnWatch } from '../helpers/spawnWatch';
+import { HostWatch } from '../helpers/hostWatch';
 import { ConfigWatch } from '../helpers/configWatch';
 import { fixGitEnvironment } from '../helpers/gitFixture';
 import { whenDirChanges } from '../helpers/waitFor';
@@ -29,6 +31,7 @@ describe('github webhooks', () => {
   const project = path.join(sandbox.work, 'app');
   let github: FakeGithubServer;
   let spawns: SpawnWatch;
+  let agents: HostWatch;
   let receiver: string;
   let hooks: WebhookSender;
   const key = 'github-issue-acme/app-1';
@@ -42,10 +45,11 @@ describe('github webhooks', () => {
     fs.writeFileSync(path.join(sandbox.dir, 'config.yml'), `server:\n  webhooks:\n    listen: 127.0.0.1:0\n    secrets:\n      github: ${SECRET}\n`);
     fs.writeFileSync(
       path.join(project, 'superkick.yml'),
-      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\nmonitors:\n  pr:\n    type: github\n    repository: acme/app\n${connection}spawners:\n  issues:\n    type: github_issue\n    repos: [acme/app]\n    repository: app\n${connection}`,
+      `agents:\n  driver: command\n  command: sh\n  args: ["-c", "echo ready; exec cat"]\nrepositories:\n  app:\n    path: .\ngoals:\n  closed:\n    type: github_issue\n${connection}monitors:\n  pr:\n    type: github\n    repository: acme/app\n${connection}spawners:\n  issues:\n    type: github_issue\n    repos: [acme/app]\n    repository: app\n    goal: closed\n${connection}`,
     );
     await sandbox.runOk(['trust', project], { cwd: project });
     spawns = await SpawnWatch.open(sandbox.dir);
+    agents = await HostWatch.open(sandbox.dir);
     const addressFile = path.join(sandbox.dir, 'run', 'webhooks.json');
     receiver = await whenDirChanges(path.dirname(addressFile), () => (fs.existsSync(addressFile) ? (JSON.parse(fs.readFileSync(addressFile, 'utf8')) as { services: Record<string, string> }).services.github : undefined), 'the receiver listening');
     hooks = new WebhookSender(github, () => receiver, SECRET);
@@ -54,6 +58,7 @@ describe('github webhooks', () => {
   });
   after(async () => {
     spawns?.close();
+    agents?.close();
     await sandbox.cleanup();
     await github?.stop();
   });
@@ -135,6 +140,15 @@ describe('github webhooks', () => {
     } finally {
       config.close();
     }
+  });
+
+  it("meets the agent's issue goal as soon as the delivery of its closing arrives", async () => {
+    const [agent] = await agentsOf();
+    assert.equal(agent.goal?.state, 'pending');
+    github.state.closeIssue('acme/app', 1, { by: 'bo' });
+    assert.equal((await hooks.deliver('issues', hooks.issues('acme/app', 1, 'closed', 'bo'), { signWith: 'rotated' })).status, 202);
+    const done = await agents.until(agent.id, (r) => r.state === 'exited', 'stopped once its issue was closed (the next look was an hour away)');
+    assert.equal(done.goal?.state, 'met');
   });
 
   async function agentsOf(): Promise<AgentRecord[]> {

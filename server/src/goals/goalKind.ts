@@ -5,6 +5,7 @@
  */
 import type { AgentRecord, GoalState } from '../protocol';
 import type { Logger } from '../common/logger';
+import type { WebhookHint } from '../webhooks/webhookIntake';
 
 export interface GoalWatchContext {
   /** The agent as it was when the watch started. */
@@ -20,6 +21,8 @@ export interface GoalWatchContext {
 
 export interface GoalWatch {
   stop(): void;
+  /** Optional: a webhook delivery may have decided the goal (a pull request merged): look now if it concerns this one (webhooks/webhookIntake.ts). */
+  wake?(hint: WebhookHint): void;
 }
 
 export interface GoalKind {

@@ -14,6 +14,7 @@ import { AgentLink, ErrorCode, type AgentRecord, type GoalState, type GoalStatus
 import type { AgentRegistry } from '../supervisor/agentRegistry';
 import type { SupervisionBus } from '../supervisor/supervisionBus';
 import type { Logger } from '../common/logger';
+import type { WebhookHint } from '../webhooks/webhookIntake';
 import { integrationFor } from '../integrations';
 import type { GoalWatch, GoalWatchContext } from './goalKind';
 import { Deadline } from '../common/deadline';
@@ -75,6 +76,21 @@ export class GoalTracker {
 
   close(): void {
     for (const id of [...this.watches.keys()]) this.unwatch(id);
+  }
+
+  /** A webhook delivery: each pending goal's watch looks now if it concerns it. Returns how many watches were asked. */
+  wake(hint: WebhookHint): number {
+    let asked = 0;
+    for (const [id, slot] of this.watches) {
+      if (!slot.goal?.wake) continue;
+      asked += 1;
+      try {
+        slot.goal.wake(hint);
+      } catch (error) {
+        this.log.error(TAG, `goal of ${id}: wake threw: ${(error as Error).message}`);
+      }
+    }
+    return asked;
   }
 
   /**

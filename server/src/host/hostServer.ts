@@ -139,7 +139,7 @@ export async function startHost(paths = superkickPaths()): Promise<RunningHost> 
     // After the notifiers listen: a worktree kept while the host was away is told (once: its event id is the agent's).
     const worktrees = new WorktreeJanitor({ registry, bus, configs, log });
     worktrees.start();
-    const webhooks = startWebhooks({ configs, monitors, spawners, paths, log });
+    const webhooks = startWebhooks({ configs, monitors, spawners, goals, paths, log });
 
     const logs = new AgentLogReader(paths.agentLogs);
     const sockets = new Set<net.Socket>();

@@ -2,7 +2,7 @@
  * Wires the receiver into the host: its settings come from the user's
  * config.yml (`server.webhooks`) and follow its changes (a bad change is
  * reported and the receiver goes on as it was); each delivery's hints wake
- * the monitors and spawners they concern.
+ * the monitors, spawners and goals they concern.
  */
 import type { Logger } from '../common/logger';
 import type { SuperkickPaths } from '../common/paths';
@@ -20,6 +20,7 @@ export interface WebhookServiceDeps {
   };
   monitors: { wake(hint: WebhookHint): number };
   spawners: { wakeFor(hint: WebhookHint): number };
+  goals: { wake(hint: WebhookHint): number };
   paths: Pick<SuperkickPaths, 'webhookDeliveries' | 'webhooksAddress'>;
   log: Logger;
 }
@@ -31,7 +32,8 @@ export function startWebhooks(deps: WebhookServiceDeps): { stop(): Promise<void>
     onHints: (hints) => {
       for (const hint of hints) {
         const woken = deps.monitors.wake(hint) + deps.spawners.wakeFor(hint);
-        deps.log.debug('webhooks', `${hint.service} ${hint.event}: ${woken} monitor(s) and spawner(s) woken`);
+        const goals = deps.goals.wake(hint);
+        deps.log.debug('webhooks', `${hint.service} ${hint.event}: ${woken} monitor(s) and spawner(s) woken, ${goals} goal(s) asked`);
       }
     },
     log: deps.log,

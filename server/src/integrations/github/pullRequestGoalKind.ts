@@ -5,13 +5,16 @@
  * merging fails it. The pull request is the newest one from the agent's
  * branch (agentPullRequest.ts), looked for until the agent opens it; then it
  * and its head's CI are read with conditional requests every
- * `poll_interval`, so waiting for a review costs 304s.
+ * `poll_interval`, so waiting for a review costs 304s, and at once when a
+ * webhook delivery about it arrives.
  */
 import type { GoalKind, GoalWatchContext } from '../../goals/goalKind';
 import type { GoalState } from '../../protocol';
-import { agentBranch, pullRequestOf } from './agentPullRequest';
+import { goalPoll } from '../../goals/goalPoll';
+import { agentBranch, pullRequestOf, type AgentBranch } from './agentPullRequest';
 import { checksVerdict, statusesAsRuns } from './checkVerdict';
 import { conditionalGet, type Conditional } from './conditionalRequest';
+import { githubHintFor } from './githubWebhook';
 import { githubClientFor } from './sharedClients';
 
 type Json = Record<string, unknown>;
@@ -28,6 +31,8 @@ export interface PullRequestFacts {
 }
 
 const DEFAULT_POLL_S = 60;
+/** Deliveries that can merge or close the pull request, or finish its checks. */
+const DECIDING_EVENTS = new Set(['pull_request', 'check_run', 'check_suite', 'status', 'workflow_run']);
 
 /** The goal's decision from what GitHub says now; undefined: still pending. */
 export function pullRequestOutcome(pull: PullRequestFacts, checkRuns: Json[] | null, when: PullRequestGoalWhen): { state: Exclude<GoalState, 'pending'>; summary: string } | undefined {
@@ -45,19 +50,19 @@ export const pullRequestGoalKind: GoalKind = {
     const when: PullRequestGoalWhen = context.entry.when === 'checks_green' ? 'checks_green' : 'merged';
     const where = `goals.${context.name}`;
     const intervalMs = Number(context.entry.poll_interval ?? DEFAULT_POLL_S) * 1000;
-    const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
     let pull: Conditional<Json> | undefined;
+    /** Where the agent works, once known: what a webhook delivery is matched against. */
+    let watched: AgentBranch | undefined;
     let checks: Conditional<Json[]> | undefined;
     let statuses: Conditional<Json[]> | undefined;
     let checksSha = '';
     let lastProblem = '';
 
-    const look = async () => {
+    const look = async (signal: AbortSignal) => {
       const client = githubClientFor(context.entry, where, context.log);
       const at = await agentBranch(context.agent, context.entry, where);
       if ('missing' in at) return note(at.missing);
-      const signal = abort.signal;
+      watched = at;
       let number = Number(pull?.kept.number);
       if (!pull) {
         const newest = await pullRequestOf(client, at, 'all', signal);
@@ -87,23 +92,19 @@ export const pullRequestGoalKind: GoalKind = {
       lastProblem = problem;
     };
 
-    const tick = () => {
-      timer = setTimeout(() => {
-        look().then(
-          () => !abort.signal.aborted && tick(),
-          (error: unknown) => {
-            if (abort.signal.aborted) return;
-            context.log.warn('goals', `goal ${context.name} of ${context.agent.id}: could not read the pull request: ${(error as Error).message}`);
-            tick();
-          },
-        );
-      }, intervalMs);
-    };
-    tick();
+    // Known before the first look, so that a delivery that comes first is matched.
+    agentBranch(context.agent, context.entry, where).then(
+      (at) => void (!('missing' in at) && (watched ??= at)),
+      () => undefined,
+    );
+    const poll = goalPoll(intervalMs, look, (error) => context.log.warn('goals', `goal ${context.name} of ${context.agent.id}: could not read the pull request: ${error.message}`));
     return {
-      stop() {
-        abort.abort();
-        clearTimeout(timer);
+      stop: poll.stop,
+      wake(hint) {
+        const github = watched && githubHintFor(hint, watched.owner, watched.repo);
+        if (!github || !DECIDING_EVENTS.has(github.event)) return;
+        const number = pull ? Number(pull.kept.number) : undefined;
+        if ((number !== undefined && github.pullRequests.includes(number)) || github.branches.includes(watched!.branch)) poll.now();
       },
     };
   },
