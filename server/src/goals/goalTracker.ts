@@ -159,7 +159,7 @@ export class GoalTracker {
     const kind = integrationFor('goals', String(entry.type))?.goal;
     if (kind?.watch) {
       try {
-        slot.goal = kind.watch(this.context(record, name, entry));
+        slot.goal = kind.watch(this.context(record, name, entry, () => this.watches.get(record.id) === slot));
       } catch (error) {
         this.log.error(TAG, `could not watch goal ${name} of ${record.id}: ${(error as Error).message}`);
       }
@@ -233,8 +233,9 @@ export class GoalTracker {
     }
   }
 
-  private context(record: AgentRecord, name: string, entry: Record<string, unknown>): GoalWatchContext {
-    return { agent: record, name, entry, log: this.log, decide: (state, summary, decidedBy) => this.decide(record.id, state, summary, decidedBy) };
+  /** `live`: whether decisions still count (a watch's look that ends after the watch was stopped decides nothing). */
+  private context(record: AgentRecord, name: string, entry: Record<string, unknown>, live: () => boolean = () => true): GoalWatchContext {
+    return { agent: record, name, entry, log: this.log, decide: (state, summary, decidedBy) => live() && this.decide(record.id, state, summary, decidedBy) };
   }
 
   private entryOf(record: AgentRecord): Record<string, unknown> | undefined {

@@ -14,6 +14,7 @@ import { checksVerdict, isCommitStatus, statusesAsRuns } from './checkVerdict';
 import { ConditionalCache } from './conditionalCache';
 import { conditionalGet } from './conditionalRequest';
 import { githubHintFor } from './githubWebhook';
+import type { GithubClient } from './githubClient';
 import { jobLogTail } from './jobLog';
 import { repositoryList, type RepositoryName } from './repositoryNames';
 import { githubClientFor } from './sharedClients';
@@ -90,7 +91,7 @@ export const checkFailedSpawnerKind: SpawnerKind<CheckFailedSpawnerParams> = {
 };
 
 /** The failing jobs' log tails of one commit, read once and remembered with the commit. */
-async function logTails(cache: ConditionalCache, client: ReturnType<typeof githubClientFor>, owner: string, repo: string, sha: string, failed: Array<{ id: number }>, signal: AbortSignal): Promise<Record<number, string>> {
+async function logTails(cache: ConditionalCache, client: GithubClient, owner: string, repo: string, sha: string, failed: Array<{ id: number }>, signal: AbortSignal): Promise<Record<number, string>> {
   const key = `${owner}/${repo}@${sha}:logs`;
   const known = cache.get<Record<number, string>>(key);
   if (known) return known.kept;

@@ -12,6 +12,7 @@ import { githubWebhook } from './githubWebhook';
 import { issueGoalKind } from './issueGoalKind';
 import { issueSpawnerKind } from './issueSpawnerKind';
 import { pullRequestGoalKind } from './pullRequestGoalKind';
+import { REPOSITORY_PATTERN } from './repositoryNames';
 
 /** Keys every GitHub entry takes to reach GitHub. */
 export const GITHUB_CONNECTION_KEYS = {
@@ -30,7 +31,7 @@ export const githubMonitor: Integration = {
     type: 'object',
     properties: {
       ...GITHUB_CONNECTION_KEYS,
-      repository: { description: "owner/name (default: the agent's repository, or its clone's origin on GitHub).", type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
+      repository: { description: "owner/name (default: the agent's repository, or its clone's origin on GitHub).", type: 'string', pattern: REPOSITORY_PATTERN },
       allowed_authors: { description: "Only these logins' reviews and comments reach the agent (default: everyone with write access to the repository).", type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
     },
   },
@@ -52,7 +53,7 @@ export const githubIssueSpawner: Integration = {
     type: 'object',
     properties: {
       ...GITHUB_CONNECTION_KEYS,
-      repos: { description: 'The repositories whose issues become work, owner/name each.', type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' } },
+      repos: { description: 'The repositories whose issues become work, owner/name each.', type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: REPOSITORY_PATTERN } },
       labels: { description: 'Only issues with every one of these labels (default [superkick]).', type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
       assignee: { description: 'Only issues assigned to this login.', type: 'string', minLength: 1 },
     },
@@ -96,7 +97,7 @@ export const githubCheckFailedSpawner: Integration = {
     type: 'object',
     properties: {
       ...GITHUB_CONNECTION_KEYS,
-      repos: { description: 'The repositories whose branches are watched, owner/name each.', type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' } },
+      repos: { description: 'The repositories whose branches are watched, owner/name each.', type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: REPOSITORY_PATTERN } },
       branches: { description: "The branches watched (default: each repository's default branch).", type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
       checks: { description: 'Only these checks, by name, start a fixer (default: any check).', type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
     },
@@ -122,7 +123,7 @@ export const githubGoal: Integration = {
     properties: {
       ...GITHUB_CONNECTION_KEYS,
       when: { description: 'merged (default), or checks_green: every check on the head commit passed.', enum: ['merged', 'checks_green'] },
-      repository: { description: "owner/name (default: the agent's repository, or its clone's origin on GitHub).", type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
+      repository: { description: "owner/name (default: the agent's repository, or its clone's origin on GitHub).", type: 'string', pattern: REPOSITORY_PATTERN },
       poll_interval: { description: 'Seconds between looks at the pull request (default 60).', $ref: '#/$defs/seconds' },
     },
   },

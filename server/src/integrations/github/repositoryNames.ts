@@ -4,7 +4,9 @@
  */
 import { UserError } from '../../common/userError';
 
-export const REPOSITORY_NAME = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+/** owner/name, as a JSON Schema `pattern` for the entries' keys and as the regular expression the code reads them with. */
+export const REPOSITORY_PATTERN = '^([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)$';
+export const REPOSITORY_NAME = new RegExp(REPOSITORY_PATTERN);
 
 export interface RepositoryName {
   owner: string;
