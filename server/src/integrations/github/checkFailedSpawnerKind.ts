@@ -10,7 +10,8 @@
  * commit are read once.
  */
 import type { SpawnerEntry, SpawnerKind, SpawnWork } from '../../spawn/spawnerKind';
-import { checksVerdict, isCommitStatus, statusesAsRuns } from './checkVerdict';
+import { checksVerdict, isCommitStatus } from './checkVerdict';
+import { readCommitCi, type CommitCiState } from './commitCi';
 import { ConditionalCache } from './conditionalCache';
 import { conditionalGet } from './conditionalRequest';
 import { githubHintFor } from './githubWebhook';
@@ -21,7 +22,6 @@ import { githubClientFor } from './sharedClients';
 import { checkFailedWork } from './spawnWork';
 
 type Json = Record<string, unknown>;
-type CombinedStatus = { sha: string; statuses: Json[] };
 
 export interface CheckFailedSpawnerParams {
   where: string;
@@ -68,17 +68,13 @@ export const checkFailedSpawnerKind: SpawnerKind<CheckFailedSpawnerParams> = {
       cache.set(repositoryKey, repository.next);
       const branches = params.branches.length ? params.branches : [String(repository.kept.default_branch ?? 'main')];
       for (const branch of branches) {
-        const checksKey = `${owner}/${repo}@${branch}:checks`;
-        const runs = await conditionalGet<{ check_runs: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo, ref: branch, filter: 'latest', per_page: 100 }, cache.get(checksKey), (data) => data.check_runs, { signal });
-        cache.set(checksKey, runs.next);
-        const statusKey = `${owner}/${repo}@${branch}:status`;
-        const combined = await conditionalGet<CombinedStatus, CombinedStatus>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { owner, repo, ref: branch, per_page: 100 }, cache.get(statusKey), (data) => ({ sha: data.sha, statuses: data.statuses }), { signal });
-        cache.set(statusKey, combined.next);
-        // The two reads name the branch, not a commit: if it moved between them, the next poll sees it settled.
-        const sha = String(runs.kept[0]?.head_sha ?? combined.kept.sha ?? '');
-        if (runs.kept.length && combined.kept.statuses.length && combined.kept.sha !== sha) continue;
-        const all = [...runs.kept, ...statusesAsRuns(combined.kept.statuses)];
-        const counted = params.checks.length ? all.filter((run) => params.checks.includes(String(run.name))) : all;
+        const ciKey = `${owner}/${repo}@${branch}:ci`;
+        const ci = await readCommitCi(client.octokit, owner, repo, branch, cache.get<CommitCiState>(ciKey)?.kept, signal);
+        cache.set(ciKey, { kept: ci.next });
+        // No sha: the branch moved between the two reads; the next poll sees it settled.
+        const sha = ci.sha;
+        if (!sha) continue;
+        const counted = params.checks.length ? ci.runs.filter((run) => params.checks.includes(String(run.name))) : ci.runs;
         const verdict = checksVerdict(counted);
         if (verdict.state !== 'failed') continue;
         const tails = await logTails(cache, client, owner, repo, sha, verdict.failed.filter((run) => !isCommitStatus(run)), signal);

@@ -1,7 +1,7 @@
 /**
  * The `github` monitor: watches the open pull request of an agent's branch —
- * its checks and commit statuses, reviews, comments and mergeability — and tells the agent what
- * changed (pullRequestEvents.ts decides what). Every read is a conditional
+ * its checks and commit statuses, reviews, comments and mergeability — and
+ * tells the agent what changed (pullRequestEvents.ts decides what). Every read is a conditional
  * request whose validators live in the resource's persisted state, so an
  * unchanged pull request costs 304s that do not count against the rate
  * limit, also after a restart; every agent on the same pull request shares
@@ -11,7 +11,8 @@
 import type { AgentRecord } from '../../protocol';
 import type { MonitorEntry, MonitorEnv, MonitorKind, MonitorProbe, MonitorResource } from '../../monitors/monitorKind';
 import { agentBranch, pullRequestOf } from './agentPullRequest';
-import { checksVerdict, isCommitStatus, statusesAsRuns } from './checkVerdict';
+import { checksVerdict, isCommitStatus } from './checkVerdict';
+import { readCommitCi, type CommitCiState } from './commitCi';
 import { jobLogTail } from './jobLog';
 import { AuthorPolicy } from './authorPolicy';
 import { githubHintFor } from './githubWebhook';
@@ -38,15 +39,12 @@ export interface GithubMonitorParams {
 interface GithubMonitorState {
   events: PullRequestWatchState | null;
   pull?: Conditional<Json>;
-  checks?: Conditional<Json[]>;
-  statuses?: Conditional<Json[]>;
-  /** The head commit the checks and statuses were read for. */
-  checksSha?: string;
+  /** The head commit's check runs and statuses. */
+  ci?: CommitCiState;
   reviews?: Conditional<Json[]>;
   issueComments?: Conditional<Json[]>;
   reviewComments?: Conditional<Json[]>;
 }
-
 
 export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorState> = {
   async probe(agent: AgentRecord, entry: MonitorEntry, env: MonitorEnv): Promise<MonitorProbe<GithubMonitorParams>> {
@@ -90,10 +88,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const base = { owner, repo };
     const pull = await conditionalGet<Json, Json>(octokit, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...base, pull_number: number }, previous?.pull, (data) => data, { signal });
     const sha = String((pull.kept.head as Json | undefined)?.sha ?? '');
-    // A new head commit has new checks: the old ones' validators do not apply.
-    const checksBefore = previous?.checksSha === sha ? previous.checks : undefined;
-    const checks = await conditionalGet<{ check_runs: Json[] }, Json[]>(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...base, ref: sha, per_page: 100 }, checksBefore, (data) => data.check_runs, { signal });
-    const statuses = await conditionalGet<{ statuses: Json[] }, Json[]>(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { ...base, ref: sha, per_page: 100 }, previous?.checksSha === sha ? previous.statuses : undefined, (data) => data.statuses, { signal });
+    const ci = await readCommitCi(octokit, owner, repo, sha, previous?.ci, signal);
     const list = (route: string, before: Conditional<Json[]> | undefined) => conditionalList<Json, Json[]>(octokit, route, { ...base, pull_number: number, issue_number: number, per_page: 100 }, before, (items) => items, { signal });
     const reviews = await list('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', previous?.reviews);
     const issueComments = await list('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', previous?.issueComments);
@@ -102,9 +97,9 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     const policy = policyFor(entry, client, owner, repo, () => env.now().getTime());
     const authors = [...reviews.kept, ...issueComments.kept, ...reviewComments.kept].map((item) => loginOf(item.user));
     const allowedLogins = await policy.allowedAmong(authors);
-    const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: [...checks.kept, ...statusesAsRuns(statuses.kept)], reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
+    const look = { repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } }, pull: pull.kept, checkRuns: ci.runs, reviews: reviews.kept, issueComments: issueComments.kept, reviewComments: reviewComments.kept, logTails: {} as Record<number, string> };
     // The log of a failing run is read once it is known to have failed (and not again while unchanged).
-    if (!checks.notModified || !statuses.notModified) {
+    if (!ci.unchanged) {
       const verdict = checksVerdict(look.checkRuns);
       for (const run of verdict.state === 'failed' ? verdict.failed.filter((failed) => !isCommitStatus(failed)) : []) {
         const tail = await jobLogTail(client, owner, repo, run.id, signal);
@@ -113,7 +108,7 @@ export const githubMonitorKind: MonitorKind<GithubMonitorParams, GithubMonitorSt
     }
     const { state, events } = pullRequestEvents(previous?.events ?? null, look, (name) => name !== null && allowedLogins.has(name));
     return {
-      state: { events: state, pull: pull.next, checks: checks.next, statuses: statuses.next, checksSha: sha, reviews: reviews.next, issueComments: issueComments.next, reviewComments: reviewComments.next },
+      state: { events: state, pull: pull.next, ci: ci.next, reviews: reviews.next, issueComments: issueComments.next, reviewComments: reviewComments.next },
       events,
     };
   },

@@ -12,7 +12,8 @@ import type { GoalKind, GoalWatchContext } from '../../goals/goalKind';
 import type { GoalState } from '../../protocol';
 import { goalPoll } from '../../goals/goalPoll';
 import { agentBranch, pullRequestOf, type AgentBranch } from './agentPullRequest';
-import { checksVerdict, statusesAsRuns } from './checkVerdict';
+import { checksVerdict } from './checkVerdict';
+import { readCommitCi, type CommitCiState } from './commitCi';
 import { conditionalGet, type Conditional } from './conditionalRequest';
 import { githubHintFor } from './githubWebhook';
 import { githubClientFor } from './sharedClients';
@@ -53,9 +54,7 @@ export const pullRequestGoalKind: GoalKind = {
     let pull: Conditional<Json> | undefined;
     /** Where the agent works, once known: what a webhook delivery is matched against. */
     let watched: AgentBranch | undefined;
-    let checks: Conditional<Json[]> | undefined;
-    let statuses: Conditional<Json[]> | undefined;
-    let checksSha = '';
+    let ci: CommitCiState | undefined;
     let lastProblem = '';
 
     const look = async (signal: AbortSignal) => {
@@ -74,13 +73,9 @@ export const pullRequestGoalKind: GoalKind = {
       const facts: PullRequestFacts = { repository: `${at.owner}/${at.repo}`, number, state: String(read.kept.state), merged: read.kept.merged === true, headSha: String((read.kept.head as Json).sha ?? '') };
       let runs: Json[] | null = null;
       if (when === 'checks_green' && !facts.merged && facts.state === 'open' && facts.headSha) {
-        const before = checksSha === facts.headSha ? checks : undefined;
-        const got = await conditionalGet<{ check_runs: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner: at.owner, repo: at.repo, ref: facts.headSha, per_page: 100 }, before, (data) => data.check_runs, { signal });
-        const combined = await conditionalGet<{ statuses: Json[] }, Json[]>(client.octokit, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { owner: at.owner, repo: at.repo, ref: facts.headSha, per_page: 100 }, checksSha === facts.headSha ? statuses : undefined, (data) => data.statuses, { signal });
-        checks = got.next;
-        statuses = combined.next;
-        checksSha = facts.headSha;
-        runs = [...got.kept, ...statusesAsRuns(combined.kept)];
+        const read = await readCommitCi(client.octokit, at.owner, at.repo, facts.headSha, ci, signal);
+        ci = read.next;
+        runs = read.runs;
       }
       const outcome = pullRequestOutcome(facts, runs, when);
       if (outcome) context.decide(outcome.state, outcome.summary, 'github');
