@@ -1,6 +1,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { webhookSettings } from '../../server/src/webhooks/webhookSettings';
@@ -128,6 +130,22 @@ describe('the webhook receiver', () => {
     assert.equal(huge, 413, 'an oversized delivery is refused');
     assert.equal(hinted.length, 1);
     assert.equal((await signed('{"event":"closed"}', 'd5')).status, 202, 'and it still takes deliveries');
+  });
+
+  it('reports an address it cannot listen on, and does not throw (polling goes on)', async () => {
+    const holder = http.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as AddressInfo).port;
+    const errors: string[] = [];
+    const other = new WebhookReceiver({ intakes: [intake], deliveries: new DeliveryLog(path.join(dir, 'other.json'), log), onHints: () => undefined, log: { ...log, error: (_tag, message) => errors.push(message) }, addressFile: path.join(dir, 'other', 'webhooks.json') });
+    try {
+      await other.apply({ host: '127.0.0.1', port: taken, secrets: { demo: 's3' } });
+      assert.match(errors.join('\n'), new RegExp(`could not listen on 127\\.0\\.0\\.1:${taken}: .*EADDRINUSE.*polling goes on`));
+      assert.equal(fs.existsSync(path.join(dir, 'other', 'webhooks.json')), false);
+    } finally {
+      await other.close();
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('stops listening when the settings go, and removes the address', async () => {
